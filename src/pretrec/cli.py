@@ -1,0 +1,191 @@
+"""Command line: a thin layer over `pretrec.experiment` and friends.
+
+    pretrec run --model bprmf --dataset Beauty.txt --split loo --set epochs=20 --output runs/bpr
+    pretrec describe --dataset Beauty.txt
+    pretrec models
+    pretrec compare runs/a runs/b
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pretrec.errors import PretrecError
+
+METRIC_COLUMNS = ("hr@5", "ndcg@5", "hr@10", "ndcg@10", "hr@20", "ndcg@20", "recall@10", "mrr@10")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except (PretrecError, ImportError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pretrec", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="train, select on validation, evaluate once on test")
+    run.add_argument("--model", help="registered model name (see `pretrec models`)")
+    run.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
+    run.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
+    run.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="model or trainer option, repeatable (e.g. --set epochs=20)")
+    run.add_argument("--config", help="YAML file with model, dataset, split, seeds, set: {...}")
+    run.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
+    run.add_argument("--protocol", choices=["full", "sampled"], help="ranking protocol (default full)")
+    run.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(handler=cmd_run)
+
+    describe = commands.add_parser("describe", help="dataset statistics")
+    describe.add_argument("--dataset", required=True)
+    describe.add_argument("--format")
+    describe.set_defaults(handler=cmd_describe)
+
+    demo = commands.add_parser("demo", help="run every baseline on the built-in synthetic data")
+    demo.add_argument("--output", default="runs/demo")
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(handler=cmd_demo)
+
+    models = commands.add_parser("models", help="list registered models")
+    models.set_defaults(handler=cmd_models)
+
+    compare = commands.add_parser("compare", help="paired significance test between two runs")
+    compare.add_argument("run_a")
+    compare.add_argument("run_b")
+    compare.add_argument("--metric", action="append", help="metric(s) to compare (default: all)")
+    compare.set_defaults(handler=cmd_compare)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Merge the YAML config (if any) with command-line flags; flags win."""
+    from pretrec.config import parse_assignments
+
+    settings: dict[str, Any] = {"split": "loo", "seeds": [0], "set": {}}
+    if args.config:
+        import yaml
+
+        path = Path(args.config)
+        if not path.exists():
+            raise PretrecError(f"config file not found: {path}")
+        loaded = yaml.safe_load(path.read_text()) or {}
+        unknown = set(loaded) - {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output"}
+        if unknown:
+            raise PretrecError(f"{path}: unknown top-level keys {sorted(unknown)}")
+        settings |= loaded
+        settings["set"] = dict(loaded.get("set") or {})
+    for key in ("model", "dataset", "format", "split", "protocol", "output"):
+        if getattr(args, key) is not None:
+            settings[key] = getattr(args, key)
+    settings["set"] |= parse_assignments(args.set)
+    if args.seeds:
+        try:
+            settings["seeds"] = [int(s) for s in args.seeds.split(",") if s.strip()]
+        except ValueError:
+            raise PretrecError(f"--seeds expects comma-separated integers, got '{args.seeds}'") from None
+    for required in ("model", "dataset"):
+        if not settings.get(required):
+            raise PretrecError(f"--{required} is required (or give it in --config)")
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pretrec.eval.protocol import Protocol
+    from pretrec.experiment import run_seeds
+
+    settings = _settings(args)
+    protocol = Protocol(ranking=settings.get("protocol") or "full")
+    output = settings.get("output")
+    seeds = settings["seeds"]
+    reports, summary = run_seeds(
+        settings["model"], settings["dataset"], seeds, split=settings["split"], options=settings["set"],
+        format=settings.get("format"), protocol=protocol, output=output, progress=not args.quiet,
+    )
+    report = reports[0]
+    print(f"{report.dataset['name']}: {report.dataset['users']} users, {report.dataset['items']} items; "
+          f"split {report.split['split']}; protocol {report.protocol['name']} (ties {report.protocol['ties']})")
+    print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1))
+    if output:
+        if len(seeds) > 1:
+            path = Path(output) / "summary.json"
+            path.write_text(json.dumps({"seeds": seeds, "metrics": {k: {"mean": m, "std": s} for k, (m, s) in summary.items()}}, indent=2))
+        print(f"run folder: {output}")
+    return 0
+
+
+def format_table(rows: dict[str, dict[str, tuple[float, float]]], with_std: bool = False,
+                 columns: Sequence[str] = METRIC_COLUMNS) -> str:
+    """A plain-text model x metric table; cells are mean (± std)."""
+    present = [c for c in columns if any(c in r for r in rows.values())]
+    width = 16 if with_std else 8
+    name_width = max(8, *(len(n) for n in rows))
+    lines = [f"{'model':<{name_width}} " + " ".join(f"{c:>{width}}" for c in present)]
+    for name, metrics in rows.items():
+        cells = []
+        for column in present:
+            mean, std = metrics.get(column, (float("nan"), 0.0))
+            cells.append(f"{mean:.4f}±{std:.4f}".rjust(width) if with_std else f"{mean:.4f}".rjust(width))
+        lines.append(f"{name:<{name_width}} " + " ".join(cells))
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pretrec.demo import run_demo
+
+    reports = run_demo(args.output, progress=not args.quiet)
+    first = next(iter(reports.values()))
+    print(f"\nsynthetic: {first.dataset['users']} users, {first.dataset['items']} items, "
+          f"{first.dataset['interactions']} interactions; split {first.split['split']}; "
+          f"protocol {first.protocol['name']} (ties {first.protocol['ties']}); test metrics:")
+    rows = {name: {k: (v, 0.0) for k, v in r.metrics.items()} for name, r in reports.items()}
+    print(format_table(rows))
+    seconds = {name: r.timings.get("total_seconds", 0.0) for name, r in reports.items()}
+    print("wall time: " + ", ".join(f"{n} {s:.1f}s" for n, s in seconds.items()))
+    print(f"run folder: {args.output} (report.json, per_user.npz, checkpoint/ per model)")
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    from pretrec.data.stats import describe
+    from pretrec.experiment import load
+
+    dataset = load(args.dataset, args.format)
+    for key, value in describe(dataset).items():
+        print(f"{key:<24} {value}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from pretrec.models import MODELS
+
+    for entry in MODELS:
+        print(f"{entry.name:<12} {entry.summary}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from pretrec.eval.significance import compare_runs
+
+    print(f"{'metric':<16} {'A':>8} {'B':>8} {'B-A':>9} {'t-test p':>10} {'wilcoxon p':>11}  users")
+    for c in compare_runs(args.run_a, args.run_b, args.metric):
+        print(f"{c.metric:<16} {c.mean_a:8.4f} {c.mean_b:8.4f} {c.difference:+9.4f} "
+              f"{c.t_pvalue:10.2e} {c.wilcoxon_pvalue:11.2e}  {c.n_users}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""Leakage-safe splits into typed `Split(train, valid, test)` parts.
+
+All splits are deterministic given their seed. Every row of the input lands in exactly one part.
+Leave-one-out works on time order: a user's last event is the test target, the one before it the
+validation target, so nothing at or after a target's time is in the history that scores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from pretrec.data.interactions import Dataset, Interactions
+from pretrec.errors import DataError
+from pretrec.random import make_rng
+
+SplitName = Literal["loo", "temporal", "ratio", "random", "presplit"]
+
+
+@dataclass(frozen=True, eq=False)
+class Split:
+    """Three disjoint parts over one user/item universe, and how they were made."""
+
+    train: Interactions
+    valid: Interactions
+    test: Interactions
+    protocol: str
+
+    @property
+    def n_users(self) -> int:
+        return self.train.n_users
+
+    @property
+    def n_items(self) -> int:
+        return self.train.n_items
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "split": self.protocol,
+            "train": len(self.train),
+            "valid": len(self.valid),
+            "test": len(self.test),
+        }
+
+
+def _parts(inter: Interactions, part_of_row: np.ndarray, protocol: str) -> Split:
+    """Build a Split from a per-row part label (0 train, 1 valid, 2 test)."""
+    return Split(
+        train=inter.select(part_of_row == 0),
+        valid=inter.select(part_of_row == 1),
+        test=inter.select(part_of_row == 2),
+        protocol=protocol,
+    )
+
+
+def _position_from_end(inter: Interactions) -> np.ndarray:
+    """For each row, how many of its user's events come after it in time (0 = the last)."""
+    order = inter.chronological_order()
+    users_sorted = inter.users[order]
+    counts = np.bincount(users_sorted, minlength=inter.n_users)
+    ends = np.cumsum(counts)  # one past each user's last sorted row
+    from_end = ends[users_sorted] - 1 - np.arange(len(order))
+    result = np.empty(len(order), dtype=np.int64)
+    result[order] = from_end
+    return result
+
+
+def leave_one_out(inter: Interactions, min_train: int = 1) -> Split:
+    """Last event of each user -> test, second last -> valid, the rest -> train.
+
+    Users with fewer than ``min_train + 2`` events keep their events in train only (counted in
+    the split description), so every evaluated user has at least `min_train` history items.
+    """
+    from_end = _position_from_end(inter)
+    counts = inter.user_counts()[inter.users]
+    eligible = counts >= min_train + 2
+    part = np.zeros(len(inter), dtype=np.int8)
+    part[eligible & (from_end == 0)] = 2
+    part[eligible & (from_end == 1)] = 1
+    return _parts(inter, part, "leave-one-out (by time)")
+
+
+def temporal(inter: Interactions, valid_fraction: float = 0.1, test_fraction: float = 0.1) -> Split:
+    """Global time cut: the latest `test_fraction` of events -> test, the next latest -> valid."""
+    _check_fractions(valid_fraction, test_fraction)
+    if inter.timestamps is None:
+        raise DataError("a temporal split needs timestamps; this data has none (use --split loo)")
+    order = np.lexsort((np.arange(len(inter)), inter.timestamps))
+    n = len(inter)
+    n_test, n_valid = int(round(n * test_fraction)), int(round(n * valid_fraction))
+    part = np.zeros(n, dtype=np.int8)
+    part[order[n - n_test :]] = 2
+    part[order[n - n_test - n_valid : n - n_test]] = 1
+    return _parts(inter, part, f"temporal (valid {valid_fraction}, test {test_fraction})")
+
+
+def user_ratio(
+    inter: Interactions,
+    valid_fraction: float = 0.1,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    by_time: bool = True,
+) -> Split:
+    """Per user: the last (or, with ``by_time=False``, a random) share of events -> valid/test.
+
+    Each user with n events gives floor(n * test_fraction) to test and floor(n * valid_fraction)
+    to valid, so every user keeps at least one training event when fractions sum below 1.
+    """
+    _check_fractions(valid_fraction, test_fraction)
+    if by_time:
+        from_end = _position_from_end(inter)
+    else:
+        # A random rank within each user: sort by (user, random key).
+        key = make_rng(seed).random(len(inter))
+        order = np.lexsort((key, inter.users))
+        counts = np.bincount(inter.users, minlength=inter.n_users)
+        ends = np.cumsum(counts)
+        from_end = np.empty(len(inter), dtype=np.int64)
+        from_end[order] = ends[inter.users[order]] - 1 - np.arange(len(order))
+    counts = inter.user_counts()[inter.users]
+    n_test = np.floor(counts * test_fraction).astype(np.int64)
+    n_valid = np.floor(counts * valid_fraction).astype(np.int64)
+    part = np.zeros(len(inter), dtype=np.int8)
+    part[from_end < n_test] = 2
+    part[(from_end >= n_test) & (from_end < n_test + n_valid)] = 1
+    kind = "last" if by_time else "random"
+    return _parts(inter, part, f"per-user ratio ({kind}, valid {valid_fraction}, test {test_fraction})")
+
+
+def random_ratio(
+    inter: Interactions, valid_fraction: float = 0.1, test_fraction: float = 0.2, seed: int = 0
+) -> Split:
+    """Each event independently: a seeded random `test_fraction` -> test, `valid_fraction` -> valid."""
+    _check_fractions(valid_fraction, test_fraction)
+    permutation = make_rng(seed).permutation(len(inter))
+    n = len(inter)
+    n_test, n_valid = int(round(n * test_fraction)), int(round(n * valid_fraction))
+    part = np.zeros(n, dtype=np.int8)
+    part[permutation[:n_test]] = 2
+    part[permutation[n_test : n_test + n_valid]] = 1
+    return _parts(inter, part, f"random ratio (valid {valid_fraction}, test {test_fraction}, seed {seed})")
+
+
+def presplit(dataset: Dataset) -> Split:
+    """The parts the source files came in."""
+    if dataset.presplit is None:
+        raise DataError(f"dataset '{dataset.name}' was not loaded from pre-split files")
+    train, valid, test = dataset.presplit
+    return Split(train, valid, test, "pre-split files")
+
+
+def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float) -> Split:
+    """Split `dataset` by protocol name: loo, temporal, ratio, random or presplit."""
+    inter = dataset.interactions
+    if name == "loo":
+        return leave_one_out(inter, **options)
+    if name == "temporal":
+        return temporal(inter, **options)
+    if name == "ratio":
+        return user_ratio(inter, seed=seed, **options)
+    if name == "random":
+        return random_ratio(inter, seed=seed, **options)
+    if name == "presplit":
+        return presplit(dataset)
+    raise DataError(f"unknown split '{name}'; known: loo, temporal, ratio, random, presplit")
+
+
+def _check_fractions(valid_fraction: float, test_fraction: float) -> None:
+    if not (0 <= valid_fraction < 1 and 0 < test_fraction < 1 and valid_fraction + test_fraction < 1):
+        raise DataError(
+            f"split fractions must satisfy 0 <= valid, 0 < test, valid + test < 1; "
+            f"got valid={valid_fraction}, test={test_fraction}"
+        )

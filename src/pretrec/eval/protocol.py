@@ -1,0 +1,41 @@
+"""How an evaluation is done, as a frozen config that every report carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pretrec.config import Config
+
+
+@dataclass(frozen=True)
+class Protocol(Config):
+    """Evaluation protocol. Full ranking is the default; sampled is a labelled alternative."""
+
+    ranking: Literal["full", "sampled"] = "full"
+    """'full': rank every item; 'sampled': rank each target against `n_negatives` sampled items."""
+    ks: tuple[int, ...] = (5, 10, 20)
+    """Cut-offs for every @K metric."""
+    ties: Literal["pessimistic", "optimistic"] = "pessimistic"
+    """Tied candidates count as ranked above the target ('pessimistic') or below it."""
+    n_negatives: int = 100
+    """Sampled protocol only: negatives per target."""
+    sampler: Literal["uniform", "popularity"] = "uniform"
+    """Sampled protocol only: how negatives are drawn."""
+    seed: int = 0
+    """Sampled protocol only: seed of the negative sampler."""
+
+    @property
+    def label(self) -> str:
+        if self.ranking == "full":
+            return "full-ranking"
+        return f"sampled-{self.n_negatives}-{self.sampler}"
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "name": self.label,
+            "ties": self.ties,
+            "ks": list(self.ks),
+            "masking": "context items masked (train for valid; train+valid for test), targets kept",
+            **({} if self.ranking == "full" else {"negatives": self.n_negatives, "sampler": self.sampler}),
+        }

@@ -1,0 +1,128 @@
+"""Full-ranking evaluation in user chunks: scores over all items, context items masked, ranks of
+the targets and top-K lists out; memory bounded by the chunk size whatever the catalogue.
+
+Masking: a user's context items (train for validation; train + valid for test) cannot be
+recommended, except items that are themselves targets (a re-consumed item stays rankable, as in
+the reference `pop_reference.py`).
+
+Ties: with ``ties="pessimistic"`` (default) a target's rank is the number of candidates scoring
+>= it (every tied item counts as above: a constant-score model gets no credit); with
+``"optimistic"`` only strictly higher candidates count. Non-finite scores raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from tqdm.auto import tqdm
+
+from pretrec.data.sequences import UserHistories
+from pretrec.errors import PretrecError
+from pretrec.sampling.batches import UserBatch
+
+ScoreFn = Callable[[UserBatch], torch.Tensor]
+Ties = Literal["pessimistic", "optimistic"]
+
+# Bound on elements held by one chunk's score matrix (and one comparison block): ~256 MB of float32.
+CHUNK_ELEMENTS = 64_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Ranking:
+    """Ranks of each evaluated user's targets and their top-K recommendation lists.
+
+    Attributes:
+        users: int64 (n,) the evaluated users (those with at least one target).
+        ranks: float64 (n, max_targets) 1-based ranks, inf-padded.
+        top_items: int64 (n, k_max) recommended items, best first.
+    """
+
+    users: np.ndarray
+    ranks: np.ndarray
+    top_items: np.ndarray
+
+
+def padded_targets(targets: sp.csr_matrix) -> np.ndarray:
+    """int64 (n_rows, max_targets) item indices per row, padded with -1."""
+    lengths = np.diff(targets.indptr)
+    width = max(int(lengths.max(initial=0)), 1)
+    result = np.full((targets.shape[0], width), -1, dtype=np.int64)
+    columns = np.arange(targets.nnz) - np.repeat(targets.indptr[:-1], lengths)
+    result[np.repeat(np.arange(targets.shape[0]), lengths), columns] = targets.indices
+    return result
+
+
+def target_ranks(scores: torch.Tensor, targets: torch.Tensor, ties: Ties) -> torch.Tensor:
+    """float64 (B, T) ranks of `targets` (long (B, T), -1 padding -> inf) within `scores` (B, N)."""
+    present = targets >= 0
+    target_scores = scores.gather(1, targets.clamp(min=0))  # (B, T)
+    n_items = scores.shape[1]
+    ranks = torch.empty(targets.shape, dtype=torch.float64)
+    # compare in blocks of target columns so (B, t, N) stays within the element budget
+    step = max(1, CHUNK_ELEMENTS // max(1, scores.shape[0] * n_items))
+    for start in range(0, targets.shape[1], step):
+        block = target_scores[:, start : start + step, None]  # (B, t, 1)
+        if ties == "pessimistic":
+            count = (scores[:, None, :] >= block).sum(-1)  # includes the target itself
+        else:
+            count = (scores[:, None, :] > block).sum(-1) + 1
+        ranks[:, start : start + step] = count.to(torch.float64).cpu()
+    ranks[~present.cpu()] = float("inf")
+    return ranks
+
+
+def stack_ranks(blocks: list[np.ndarray], n_rows: int) -> np.ndarray:
+    """Concatenate per-chunk rank blocks of different widths, padding with inf."""
+    width = max((block.shape[1] for block in blocks), default=1)
+    ranks = np.full((n_rows, width), np.inf)
+    row = 0
+    for block in blocks:
+        ranks[row : row + len(block), : block.shape[1]] = block
+        row += len(block)
+    return ranks
+
+
+def rank_all(
+    score: ScoreFn,
+    context: UserHistories,
+    targets: sp.csr_matrix,
+    k_max: int = 20,
+    ties: Ties = "pessimistic",
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> Ranking:
+    """Score, mask and rank every user that has a target in `targets` (n_users, n_items)."""
+    n_items = targets.shape[1]
+    users = np.flatnonzero(np.diff(targets.indptr) > 0)
+    if chunk_size is None:
+        chunk_size = max(1, min(4096, CHUNK_ELEMENTS // max(n_items, 1)))
+    k = min(k_max, n_items)
+    all_ranks, all_top = [], []
+    starts = range(0, len(users), chunk_size)
+    for start in tqdm(starts, desc="ranking", disable=not progress, leave=False):
+        chunk = users[start : start + chunk_size]
+        scores = score(UserBatch(chunk, context)).detach().float()
+        if scores.shape != (len(chunk), n_items):
+            raise PretrecError(
+                f"model returned scores of shape {tuple(scores.shape)}, expected {(len(chunk), n_items)}"
+            )
+        if not torch.isfinite(scores).all():
+            raise PretrecError("model returned non-finite scores (NaN/inf); refusing to rank them")
+        scores = scores.cpu().clone()
+        chunk_targets = targets[chunk]
+        mask = context.csr(chunk)
+        mask = mask - mask.multiply(chunk_targets)  # targets stay rankable
+        mask.eliminate_zeros()
+        rows = np.repeat(np.arange(len(chunk)), np.diff(mask.indptr))
+        scores[torch.as_tensor(rows), torch.as_tensor(mask.indices, dtype=torch.long)] = -torch.inf
+        target_index = torch.as_tensor(padded_targets(chunk_targets))
+        all_ranks.append(target_ranks(scores, target_index, ties).numpy())
+        all_top.append(torch.topk(scores, k, dim=1).indices.numpy())
+    ranks = stack_ranks(all_ranks, len(users))
+    top = np.concatenate(all_top) if all_top else np.zeros((0, k), dtype=np.int64)
+    return Ranking(users=users, ranks=ranks, top_items=top.astype(np.int64))

@@ -1,0 +1,80 @@
+"""A run's report: metrics with everything needed to trust and reproduce them."""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPORT_FILE = "report.json"
+PER_USER_FILE = "per_user.npz"
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+    import scipy
+    import torch
+
+    from pretrec import __version__
+
+    return {
+        "pretrec": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+@dataclass
+class Report:
+    """Test metrics (floats, lower-case names like ``ndcg@10``) plus their provenance."""
+
+    model: str
+    metrics: dict[str, float]
+    dataset: dict[str, Any]
+    split: dict[str, Any]
+    protocol: dict[str, Any]
+    seed: int
+    config: dict[str, Any]
+    valid_metrics: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=library_versions)
+
+    def save(self, directory: str | Path, users: np.ndarray | None = None,
+             per_user: dict[str, np.ndarray] | None = None) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / REPORT_FILE).write_text(json.dumps(asdict(self), indent=2, default=_plain))
+        if per_user is not None and users is not None:
+            np.savez_compressed(directory / PER_USER_FILE, users=users, **per_user)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Report:
+        path = Path(directory)
+        path = path if path.suffix == ".json" else path / REPORT_FILE
+        return cls(**json.loads(path.read_text()))
+
+
+def load_per_user(directory: str | Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(users, metric -> per-user values) saved beside a report."""
+    with np.load(Path(directory) / PER_USER_FILE) as data:
+        arrays = {key: data[key] for key in data.files}
+    return arrays.pop("users"), arrays
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value)}")

@@ -1,0 +1,170 @@
+"""load -> split -> fit (selecting on validation) -> evaluate once on test -> report.
+
+The Python API the CLI wraps:
+
+    from pretrec.experiment import run
+    report = run("bprmf", "data/Beauty.txt", split="loo", options={"epochs": 20}, output="runs/bpr")
+    print(report.metrics["ndcg@10"])
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pretrec.config import Config
+from pretrec.data.interactions import Dataset
+from pretrec.data.split import Split, make_split
+from pretrec.errors import ConfigError
+from pretrec.eval.evaluate import Evaluator
+from pretrec.eval.protocol import Protocol
+from pretrec.eval.report import Report
+from pretrec.models import MODELS
+from pretrec.models.base import Recommender
+from pretrec.train.checkpoint import save_model
+from pretrec.train.loop import TrainConfig
+
+log = logging.getLogger(__name__)
+
+
+def load(dataset: str | Path | Dataset, format: str | None = None) -> Dataset:
+    """A Dataset from a path (format auto-detected unless given) or the built-in 'synthetic'."""
+    if isinstance(dataset, Dataset):
+        return dataset
+    if str(dataset) == "synthetic":
+        from pretrec.data.synthetic import make_synthetic
+
+        return make_synthetic()
+    from pretrec.data.io import load_dataset
+
+    return load_dataset(dataset, format=format)
+
+
+def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[Config, TrainConfig]:
+    """Route flat options to the model's config or the training loop's; unknown keys are errors."""
+    entry = MODELS.get(model_name)
+    model_keys, train_keys = set(entry.config.field_names()), set(TrainConfig.field_names())
+    model_values, train_values = {}, {}
+    for key, value in (options or {}).items():
+        if key in model_keys:
+            model_values[key] = value
+        elif key in train_keys:
+            train_values[key] = value
+        else:
+            known = sorted(model_keys | train_keys)
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"unknown option '{key}' for model '{model_name}'{hint} (known: {', '.join(known)})")
+    return entry.config.from_dict(model_values), TrainConfig.from_dict(train_values)
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    report: Report
+    model: Recommender
+    split: Split
+
+
+def fit_and_evaluate(
+    model_name: str,
+    dataset: Dataset,
+    split: Split,
+    options: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    protocol: Protocol | None = None,
+    output: str | Path | None = None,
+    progress: bool = True,
+) -> RunResult:
+    """Fit `model_name` on `split.train`, select on `split.valid`, evaluate once on `split.test`."""
+    protocol = protocol or Protocol()
+    model_config, train_config = build_configs(model_name, options)
+    if not progress:
+        train_config = train_config.replace(progress=False)
+    entry = MODELS.get(model_name)
+    model = entry.model(model_config, split.n_users, split.n_items)
+    validate = Evaluator(split, "valid", protocol)
+    started = time.perf_counter()
+    model.fit(split.train, validator=lambda m: validate(m).metrics, seed=seed, train_config=train_config)
+    fit_seconds = time.perf_counter() - started
+    valid = validate(model)
+    test = Evaluator(split, "test", protocol, progress=progress)(model)
+    training = {}
+    if model.fit_result is not None:
+        result = model.fit_result
+        training = {"best_epoch": result.best_epoch, "epochs_run": result.epochs_run,
+                    "best_valid": result.best_metric, "history": result.history}
+    report = Report(
+        model=model_name,
+        metrics=test.metrics,
+        dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(), "users": dataset.n_users,
+                 "items": dataset.n_items, "interactions": len(dataset.interactions)},
+        split=split.describe(),
+        protocol=protocol.describe(),
+        seed=seed,
+        config={"model": model_config.to_dict(), "train": train_config.to_dict()},
+        valid_metrics=valid.metrics,
+        counts=test.counts,
+        training=training,
+        timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid.seconds,
+                 "test_eval_seconds": test.seconds},
+    )
+    if output is not None:
+        report.save(output, test.users, test.per_user)
+        save_model(Path(output) / "checkpoint", model, model_name, dataset.user_vocab, dataset.item_vocab)
+    return RunResult(report, model, split)
+
+
+def run(
+    model: str,
+    dataset: str | Path | Dataset,
+    split: str = "loo",
+    options: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    format: str | None = None,
+    protocol: Protocol | None = None,
+    output: str | Path | None = None,
+    progress: bool = True,
+) -> Report:
+    """Load, split and run one model with one seed; returns the test `Report`."""
+    data = load(dataset, format)
+    parts = make_split(data, split)
+    return fit_and_evaluate(model, data, parts, options, seed, protocol, output, progress).report
+
+
+def run_seeds(
+    model: str,
+    dataset: str | Path | Dataset,
+    seeds: Sequence[int],
+    split: str = "loo",
+    options: Mapping[str, Any] | None = None,
+    format: str | None = None,
+    protocol: Protocol | None = None,
+    output: str | Path | None = None,
+    progress: bool = True,
+) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+    """Run once per seed on one split; returns the reports and metric -> (mean, std)."""
+    data = load(dataset, format)
+    parts = make_split(data, split)
+    reports = []
+    for seed in seeds:
+        folder = None if output is None else Path(output) / f"seed-{seed}"
+        result = fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress)
+        reports.append(result.report)
+    return reports, summarise(reports)
+
+
+def summarise(reports: Sequence[Report]) -> dict[str, tuple[float, float]]:
+    """metric -> (mean, sample std over reports; 0 for one report)."""
+    names = reports[0].metrics.keys()
+    summary = {}
+    for name in names:
+        values = np.array([r.metrics[name] for r in reports])
+        summary[name] = (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0)
+    return summary

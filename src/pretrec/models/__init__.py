@@ -1,0 +1,16 @@
+"""The model registry, filled explicitly: `MODELS.get(name)` -> entry with model and config."""
+
+from pretrec.models.base import NeuralRecommender, Recommender
+from pretrec.models.bprmf import BPRMF, BPRMFConfig
+from pretrec.models.ease import EASE, EASEConfig
+from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
+from pretrec.models.popularity import Popularity, PopularityConfig
+from pretrec.registry import Registry
+
+MODELS = Registry("model")
+MODELS.register("pop", Popularity, PopularityConfig, "most popular items in training")
+MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
+MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
+MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
+
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity"]

@@ -1,0 +1,52 @@
+"""Models by name. The registry is filled explicitly in `pretrec.models`; an unknown name is an
+error that lists the known ones."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pretrec.errors import RegistryError
+
+if TYPE_CHECKING:
+    from pretrec.config import Config
+    from pretrec.models.base import Recommender
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    model: type[Recommender]
+    config: type[Config]
+    summary: str
+
+
+class Registry:
+    """A name -> (model class, config class, one-line summary) table."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._entries: dict[str, Entry] = {}
+
+    def register(self, name: str, model: type, config: type, summary: str) -> None:
+        if name in self._entries:
+            raise RegistryError(f"{self.kind} '{name}' is registered twice")
+        self._entries[name] = Entry(name, model, config, summary)
+
+    def get(self, name: str) -> Entry:
+        if name not in self._entries:
+            close = difflib.get_close_matches(name, list(self._entries), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            known = ", ".join(sorted(self._entries))
+            raise RegistryError(f"unknown {self.kind} '{name}'.{hint} Known: {known}")
+        return self._entries[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self):
+        return iter(self._entries[name] for name in self.names())

@@ -1,0 +1,60 @@
+"""Batches are frozen dataclasses of tensors (never string-keyed dicts)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Self
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from pretrec.data.sequences import UserHistories
+
+
+class TensorBatch:
+    """Mixin: move every tensor field to a device."""
+
+    def to(self, device: torch.device | str) -> Self:
+        changes = {
+            f.name: getattr(self, f.name).to(device)
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if isinstance(getattr(self, f.name), torch.Tensor)
+        }
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True, eq=False)
+class UserBatch:
+    """Users to score, with the histories that form their context at scoring time.
+
+    `history` holds every user's context (train items for validation, train + valid for test);
+    models take what they need: the user ids, a padded sequence or a sparse history row.
+    """
+
+    users: np.ndarray  # int64 (B,)
+    history: UserHistories
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    def user_tensor(self, device: torch.device | str = "cpu") -> torch.Tensor:
+        return torch.as_tensor(self.users, dtype=torch.long, device=device)
+
+    def sequences(self, max_len: int, device: torch.device | str = "cpu") -> torch.Tensor:
+        """(B, max_len) long: 1-based item ids, left-padded with 0, latest last."""
+        return torch.as_tensor(self.history.padded(self.users, max_len), device=device)
+
+    def history_matrix(self) -> sp.csr_matrix:
+        """(B, n_items) binary CSR of the users' context items."""
+        return self.history.csr(self.users)
+
+
+@dataclass(frozen=True, eq=False)
+class PairBatch(TensorBatch):
+    """(user, positive item, negative items) triples for pairwise or sampled losses."""
+
+    users: torch.Tensor  # long (B,)
+    positives: torch.Tensor  # long (B,)
+    negatives: torch.Tensor  # long (B, n_negatives)

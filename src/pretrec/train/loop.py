@@ -1,0 +1,188 @@
+"""The ONE training loop: every neural model, pre-training and fine-tuning alike.
+
+A model supplies `train_batches` and `loss`; the loop does optimisation, validation-based early
+stopping (the test split is never seen here), best-epoch restore, resumable checkpoints, a
+progress bar and optional TensorBoard logging.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import torch
+from tqdm.auto import tqdm
+
+from pretrec.config import Config
+from pretrec.data.interactions import Interactions
+from pretrec.random import make_rng, seed_torch
+from pretrec.train.checkpoint import load_trainer_state, save_trainer_state
+
+if TYPE_CHECKING:
+    from pretrec.models.base import NeuralRecommender, Validator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig(Config):
+    """Options of the training loop (shared by every neural model)."""
+
+    epochs: int = 50
+    """Maximum number of epochs."""
+    batch_size: int = 1024
+    """Training examples per optimiser step."""
+    learning_rate: float = 0.001
+    """Adam learning rate."""
+    weight_decay: float = 0.0
+    """L2 penalty applied by the optimiser (AdamW-style decoupled decay)."""
+    grad_clip: float = 0.0
+    """Clip the gradient norm to this value; 0 disables clipping."""
+    patience: int = 5
+    """Stop after this many validations without improvement of `metric`."""
+    eval_every: int = 1
+    """Validate every this many epochs."""
+    metric: str = "ndcg@10"
+    """Validation metric used for early stopping and model selection."""
+    device: str = "auto"
+    """'auto' (cuda if available, else cpu), 'cpu', 'cuda', 'cuda:1', ..."""
+    progress: bool = True
+    """Show a tqdm progress bar per epoch."""
+    tensorboard_dir: str = ""
+    """Write losses and validation metrics for TensorBoard here; empty disables it."""
+    checkpoint_dir: str = ""
+    """Save resumable trainer state here after every epoch; empty disables it."""
+    resume: bool = False
+    """Continue from the trainer state in `checkpoint_dir`."""
+
+
+@dataclass
+class TrainResult:
+    """What the loop did: per-epoch losses and validation metrics, and the selected epoch."""
+
+    best_epoch: int = -1
+    best_metric: float = -math.inf
+    epochs_run: int = 0
+    seconds: float = 0.0
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def train_model(
+    model: NeuralRecommender,
+    train: Interactions,
+    validator: Validator | None,
+    config: TrainConfig,
+    seed: int,
+) -> TrainResult:
+    """Optimise `model` on `train`; keep the weights of the best validation epoch."""
+    seed_torch(seed)
+    rng = make_rng(seed)
+    device = resolve_device(config.device)
+    model.to(device)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    result = TrainResult()
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    start_epoch, stale = 0, 0
+    if config.resume and config.checkpoint_dir:
+        best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng)
+        start_epoch, stale = progress["epoch"], progress["stale"]
+        result.best_epoch, result.best_metric = progress["best_epoch"], progress["best_metric"]
+        result.history = progress["history"]
+    writer = _tensorboard(config.tensorboard_dir)
+    started = time.perf_counter()
+    for epoch in range(start_epoch, config.epochs):
+        model.train()
+        sums: dict[str, float] = {}
+        n_batches = 0
+        bar = tqdm(
+            model.train_batches(train, config.batch_size, rng),
+            desc=f"epoch {epoch + 1}/{config.epochs}",
+            disable=not config.progress,
+            leave=False,
+        )
+        for batch in bar:
+            losses = model.loss(batch.to(device))
+            total = torch.stack(list(losses.values())).sum()
+            if not torch.isfinite(total):
+                raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}: {losses}")
+            optimizer.zero_grad(set_to_none=True)
+            total.backward()
+            if config.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            for name, value in losses.items():
+                sums[name] = sums.get(name, 0.0) + float(value.detach())
+            n_batches += 1
+            bar.set_postfix(loss=f"{float(total.detach()):.4f}")
+        record = {"epoch": epoch + 1, **{f"loss/{k}": v / max(n_batches, 1) for k, v in sums.items()}}
+        if validator is not None and (epoch + 1) % config.eval_every == 0:
+            model.eval()
+            with torch.inference_mode():
+                metrics = validator(model)
+            value = metrics[config.metric]
+            record |= {f"valid/{k}": v for k, v in metrics.items()}
+            if value > result.best_metric:
+                result.best_metric, result.best_epoch, stale = value, epoch + 1, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                stale += 1
+        result.history.append(record)
+        result.epochs_run = epoch + 1
+        _log(record, writer, config.progress)
+        if config.checkpoint_dir:
+            progress = {
+                "epoch": epoch + 1,
+                "stale": stale,
+                "best_epoch": result.best_epoch,
+                "best_metric": result.best_metric,
+                "history": result.history,
+            }
+            save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng)
+        if validator is not None and stale >= config.patience:
+            break
+    if validator is None:
+        result.best_epoch = result.epochs_run
+    else:
+        model.load_state_dict(best_state)
+    model.eval()
+    result.seconds = time.perf_counter() - started
+    if writer is not None:
+        writer.close()
+    return result
+
+
+def _tensorboard(directory: str):
+    if not directory:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError as error:  # tensorboard is an optional extra
+        raise ImportError("tensorboard logging needs `pip install pretrec[tune]`") from error
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return SummaryWriter(directory)
+
+
+def _log(record: dict[str, float], writer, progress: bool) -> None:
+    epoch = int(record["epoch"])
+    text = " ".join(f"{k}={v:.4f}" for k, v in record.items() if k != "epoch")
+    log.info("epoch %d %s", epoch, text)
+    if progress:
+        tqdm.write(f"epoch {epoch}: {text}")
+    if writer is not None:
+        for key, value in record.items():
+            if key != "epoch":
+                writer.add_scalar(key, value, epoch)
+
+
