@@ -28,6 +28,7 @@ from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
 from pretrec.models.base import Recommender
+from pretrec.random import seed_torch
 from pretrec.train.checkpoint import save_model
 from pretrec.train.loop import TrainConfig
 
@@ -88,6 +89,7 @@ def fit_and_evaluate(
     if not progress:
         train_config = train_config.replace(progress=False)
     entry = MODELS.get(model_name)
+    seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
     validate = Evaluator(split, "valid", protocol)
     started = time.perf_counter()

@@ -16,6 +16,7 @@ from pretrec.eval.evaluate import evaluate
 from pretrec.experiment import build_configs
 from pretrec.models import MODELS, NeuralRecommender
 from pretrec.sampling.batches import UserBatch
+from pretrec.random import seed_torch
 from pretrec.train.checkpoint import load_model, save_model
 
 # Small, fast settings per model for the planted data; everything else stays at its default.
@@ -30,6 +31,7 @@ def fitted(name: str, split, seed: int = 0):
     model_config, train_config = build_configs(name, FAST_OPTIONS.get(name, {}))
     train_config = train_config.replace(progress=False)
     entry = MODELS.get(name)
+    seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
     return model.fit(split.train, seed=seed, train_config=train_config)
 

@@ -1,0 +1,54 @@
+"""The one training loop: best-epoch selection on validation, exact resume, TensorBoard logs."""
+
+from __future__ import annotations
+
+import torch
+
+from pretrec.data.split import leave_one_out
+from pretrec.models.bprmf import BPRMF, BPRMFConfig
+from pretrec.train.loop import TrainConfig
+
+
+def make_model(split, seed: int = 0) -> BPRMF:
+    torch.manual_seed(seed)  # parameter init draws from torch's global RNG
+    return BPRMF(BPRMFConfig(embedding_dim=8), split.n_users, split.n_items)
+
+
+def test_resume_continues_exactly_where_training_stopped(planted_dataset, tmp_path) -> None:
+    split = leave_one_out(planted_dataset.interactions)
+    base = TrainConfig(epochs=4, batch_size=64, progress=False)
+    straight = make_model(split).fit(split.train, seed=1, train_config=base)
+
+    interrupted = base.replace(epochs=2, checkpoint_dir=str(tmp_path / "state"))
+    make_model(split).fit(split.train, seed=1, train_config=interrupted)
+    resumed = make_model(split).fit(
+        split.train, seed=1, train_config=base.replace(checkpoint_dir=str(tmp_path / "state"), resume=True)
+    )
+    assert resumed.fit_result.epochs_run == 4
+    for name, tensor in straight.state_dict().items():
+        torch.testing.assert_close(resumed.state_dict()[name], tensor)
+
+
+def test_best_validation_epoch_is_restored_and_patience_stops(planted_dataset) -> None:
+    split = leave_one_out(planted_dataset.interactions)
+    scripted = iter([0.1, 0.5, 0.3, 0.2, 0.1, 0.0])
+    snapshots = []
+
+    def validator(model):
+        snapshots.append(model.item_embedding.weight.detach().clone())
+        return {"ndcg@10": next(scripted)}
+
+    model = make_model(split).fit(
+        split.train, validator=validator, seed=0,
+        train_config=TrainConfig(epochs=10, batch_size=64, patience=2, progress=False),
+    )
+    assert model.fit_result.best_epoch == 2
+    assert model.fit_result.epochs_run == 4  # epochs 3 and 4 did not improve
+    torch.testing.assert_close(model.item_embedding.weight, snapshots[1])
+
+
+def test_tensorboard_logs_losses(planted_dataset, tmp_path) -> None:
+    split = leave_one_out(planted_dataset.interactions)
+    config = TrainConfig(epochs=1, batch_size=64, progress=False, tensorboard_dir=str(tmp_path / "tb"))
+    make_model(split).fit(split.train, seed=0, train_config=config)
+    assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
