@@ -83,7 +83,7 @@ def test_neural_training_loss_is_finite_and_falls(name: str, planted_split) -> N
 @pytest.mark.parametrize("name", MODELS.names())
 def test_same_seed_same_scores(name: str, planted_split) -> None:
     batch = UserBatch(np.arange(6), UserHistories.from_interactions(planted_split.train))
+    first, second = fitted(name, planted_split, seed=3), fitted(name, planted_split, seed=3)
     with torch.inference_mode():
-        a = fitted(name, planted_split, seed=3).score(batch)
-        b = fitted(name, planted_split, seed=3).score(batch)
+        a, b = first.score(batch), second.score(batch)
     assert torch.equal(a, b)

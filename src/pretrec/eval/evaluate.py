@@ -11,13 +11,8 @@ import torch
 
 from pretrec.data.sequences import UserHistories
 from pretrec.data.split import Split
-from pretrec.eval.metrics import (
-    average_popularity,
-    gini_index,
-    item_coverage,
-    mean_metrics,
-    ranking_metrics,
-)
+from pretrec.eval.beyond import average_popularity, gini_index, item_coverage
+from pretrec.eval.metrics import mean_metrics, ranking_metrics
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.ranking import rank_all
 from pretrec.eval.sampled import rank_sampled

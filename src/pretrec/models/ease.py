@@ -39,7 +39,7 @@ class EASE(Recommender):
         precision = torch.cholesky_inverse(torch.linalg.cholesky(gram))
         weights = precision / (-precision.diagonal())[None, :]
         weights.diagonal().zero_()
-        self.weights_ = weights.to(torch.float32)
+        self.weights_ = weights.to(torch.float32).contiguous()  # LAPACK output is column-major
         return self
 
     def score(self, batch: UserBatch) -> torch.Tensor:
