@@ -46,7 +46,7 @@ def check_keys(cls: type[Config], values: Mapping[str, Any]) -> None:
     known = cls.field_names()
     for key in values:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(
                 f"unknown key '{key}' for {cls.__name__}{hint} (known: {', '.join(known)})"

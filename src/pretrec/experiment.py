@@ -27,7 +27,7 @@ from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
-from pretrec.models.base import Recommender
+from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.random import seed_torch
 from pretrec.train.checkpoint import save_model
 from pretrec.train.loop import TrainConfig
@@ -51,7 +51,10 @@ def load(dataset: str | Path | Dataset, format: str | None = None) -> Dataset:
 def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[Config, TrainConfig]:
     """Route flat options to the model's config or the training loop's; unknown keys are errors."""
     entry = MODELS.get(model_name)
-    model_keys, train_keys = set(entry.config.field_names()), set(TrainConfig.field_names())
+    model_keys = set(entry.config.field_names())
+    # closed-form models have no training loop: its options would be silently ignored
+    neural = issubclass(entry.model, NeuralRecommender)
+    train_keys = set(TrainConfig.field_names()) if neural else {"progress"}
     model_values, train_values = {}, {}
     for key, value in (options or {}).items():
         if key in model_keys:
@@ -60,7 +63,7 @@ def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[C
             train_values[key] = value
         else:
             known = sorted(model_keys | train_keys)
-            close = difflib.get_close_matches(key, known, n=1)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"unknown option '{key}' for model '{model_name}'{hint} (known: {', '.join(known)})")
     return entry.config.from_dict(model_values), TrainConfig.from_dict(train_values)

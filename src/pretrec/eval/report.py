@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 from dataclasses import asdict, dataclass, field
@@ -12,6 +13,12 @@ import numpy as np
 
 REPORT_FILE = "report.json"
 PER_USER_FILE = "per_user.npz"
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """sha256 (12 hex digits) of the canonical JSON of a config: equal configs, equal hashes."""
+    canonical = json.dumps(config, sort_keys=True, default=_plain)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 def library_versions() -> dict[str, str]:
@@ -46,6 +53,11 @@ class Report:
     training: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
+    config_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.config_hash:
+            self.config_hash = config_hash({"model": self.model, **self.config})
 
     def save(self, directory: str | Path, users: np.ndarray | None = None,
              per_user: dict[str, np.ndarray] | None = None) -> Path:

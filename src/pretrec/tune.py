@@ -1,0 +1,56 @@
+"""Grid search on the validation split (never the test split).
+
+Each combination is fitted on `split.train` and scored on `split.valid`; the best by the
+validation metric wins. Optuna can replace the grid later; the selection rule stays the same.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pretrec.data.split import Split
+from pretrec.eval.evaluate import Evaluator
+from pretrec.eval.protocol import Protocol
+from pretrec.experiment import build_configs
+from pretrec.models import MODELS
+from pretrec.random import seed_torch
+
+
+@dataclass(frozen=True)
+class Trial:
+    options: dict[str, Any]
+    valid_metric: float
+    seconds: float
+
+
+def grid_search(
+    model_name: str,
+    split: Split,
+    grid: Mapping[str, Sequence[Any]],
+    base_options: Mapping[str, Any] | None = None,
+    metric: str = "ndcg@10",
+    seed: int = 0,
+    protocol: Protocol | None = None,
+    progress: bool = False,
+) -> tuple[dict[str, Any], list[Trial]]:
+    """Try every combination of `grid` (on top of `base_options`); return the best and all trials."""
+    validate = Evaluator(split, "valid", protocol)
+    keys = list(grid)
+    trials = []
+    for values in itertools.product(*(grid[k] for k in keys)):
+        options = {**(base_options or {}), **dict(zip(keys, values, strict=True))}
+        if not progress:
+            options["progress"] = False
+        model_config, train_config = build_configs(model_name, options)
+        seed_torch(seed)
+        model = MODELS.get(model_name).model(model_config, split.n_users, split.n_items)
+        started = time.perf_counter()
+        model.fit(split.train, validator=lambda m: validate(m).metrics, seed=seed, train_config=train_config)
+        value = validate(model).metrics[metric]
+        trials.append(Trial(options, value, time.perf_counter() - started))
+    best = max(trials, key=lambda t: t.valid_metric)
+    return best.options, trials
