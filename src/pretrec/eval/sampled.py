@@ -14,8 +14,7 @@ import scipy.sparse as sp
 import torch
 
 from pretrec.data.sequences import UserHistories
-from pretrec.errors import PretrecError
-from pretrec.eval.ranking import Ranking, ScoreFn, Ties, padded_targets, stack_ranks
+from pretrec.eval.ranking import Ranking, ScoreFn, Ties, check_finite, padded_targets, stack_ranks
 from pretrec.sampling.batches import UserBatch
 from pretrec.sampling.negatives import sample_negatives
 
@@ -44,8 +43,7 @@ def rank_sampled(
     for start in range(0, len(users), chunk_size):
         chunk = users[start : start + chunk_size]
         scores = score(UserBatch(chunk, context)).detach().float().cpu()
-        if not torch.isfinite(scores).all():
-            raise PretrecError("model returned non-finite scores (NaN/inf); refusing to rank them")
+        check_finite(scores)
         negatives = sample_negatives(chunk, n_negatives, n_items, rng, excluded, probabilities)
         negative_scores = scores.gather(1, torch.as_tensor(negatives))  # (B, n_neg)
         target_index = torch.as_tensor(padded_targets(targets[chunk]))
