@@ -84,15 +84,15 @@ def target_ranks(scores: torch.Tensor, targets: torch.Tensor, ties: Ties) -> tor
     return ranks
 
 
-def stack_ranks(blocks: list[np.ndarray], n_rows: int) -> np.ndarray:
-    """Concatenate per-chunk rank blocks of different widths, padding with inf."""
-    width = max((block.shape[1] for block in blocks), default=1)
-    ranks = np.full((n_rows, width), np.inf)
-    row = 0
-    for block in blocks:
-        ranks[row : row + len(block), : block.shape[1]] = block
-        row += len(block)
-    return ranks
+def allocate_ranks(targets: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(users with a target, inf-filled (n_users_with_targets, max_targets) rank array).
+
+    Outputs are allocated once, before the chunk loop: small per-chunk results kept alive
+    between large freed score blocks fragment the heap (measured: 7.5 GiB instead of <1).
+    """
+    lengths = np.diff(targets.indptr)
+    users = np.flatnonzero(lengths > 0)
+    return users, np.full((len(users), max(int(lengths.max(initial=0)), 1)), np.inf)
 
 
 def rank_all(
@@ -106,11 +106,11 @@ def rank_all(
 ) -> Ranking:
     """Score, mask and rank every user that has a target in `targets` (n_users, n_items)."""
     n_items = targets.shape[1]
-    users = np.flatnonzero(np.diff(targets.indptr) > 0)
+    users, ranks = allocate_ranks(targets)
     if chunk_size is None:
         chunk_size = max(1, min(2048, CHUNK_ELEMENTS // max(n_items, 1)))
     k = min(k_max, n_items)
-    all_ranks, all_top = [], []
+    top = np.empty((len(users), k), dtype=np.int64)
     starts = range(0, len(users), chunk_size)
     for start in tqdm(starts, desc="ranking", disable=not progress, leave=False):
         chunk = users[start : start + chunk_size]
@@ -128,8 +128,7 @@ def rank_all(
         rows = np.repeat(np.arange(len(chunk)), np.diff(mask.indptr))
         scores[torch.as_tensor(rows), torch.as_tensor(mask.indices, dtype=torch.long)] = -torch.inf
         target_index = torch.as_tensor(padded_targets(chunk_targets))
-        all_ranks.append(target_ranks(scores, target_index, ties).numpy())
-        all_top.append(torch.topk(scores, k, dim=1).indices.numpy())
-    ranks = stack_ranks(all_ranks, len(users))
-    top = np.concatenate(all_top) if all_top else np.zeros((0, k), dtype=np.int64)
-    return Ranking(users=users, ranks=ranks, top_items=top.astype(np.int64))
+        block = target_ranks(scores, target_index, ties).numpy()
+        ranks[start : start + len(chunk), : block.shape[1]] = block
+        top[start : start + len(chunk)] = torch.topk(scores, k, dim=1).indices.numpy()
+    return Ranking(users=users, ranks=ranks, top_items=top)

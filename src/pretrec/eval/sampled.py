@@ -14,7 +14,14 @@ import scipy.sparse as sp
 import torch
 
 from pretrec.data.sequences import UserHistories
-from pretrec.eval.ranking import Ranking, ScoreFn, Ties, check_finite, padded_targets, stack_ranks
+from pretrec.eval.ranking import (
+    Ranking,
+    ScoreFn,
+    Ties,
+    allocate_ranks,
+    check_finite,
+    padded_targets,
+)
 from pretrec.sampling.batches import UserBatch
 from pretrec.sampling.negatives import sample_negatives
 
@@ -33,13 +40,12 @@ def rank_sampled(
     """Rank of each target among itself and the user's sampled negatives (1 = best)."""
     rng = np.random.default_rng(seed)
     n_items = targets.shape[1]
-    users = np.flatnonzero(np.diff(targets.indptr) > 0)
+    users, ranks = allocate_ranks(targets)
     excluded = (context.csr() + targets).tocsr()
     probabilities = None
     if sampler == "popularity":
         weights = item_popularity.astype(np.float64) + 1e-12
         probabilities = weights / weights.sum()
-    all_ranks = []
     for start in range(0, len(users), chunk_size):
         chunk = users[start : start + chunk_size]
         scores = score(UserBatch(chunk, context)).detach().float().cpu()
@@ -52,8 +58,7 @@ def rank_sampled(
             above = (negative_scores[:, None, :] >= target_scores).sum(-1)
         else:
             above = (negative_scores[:, None, :] > target_scores).sum(-1)
-        ranks = (above + 1).to(torch.float64)
-        ranks[target_index < 0] = float("inf")
-        all_ranks.append(ranks.numpy())
-    ranks = stack_ranks(all_ranks, len(users))
+        block = (above + 1).to(torch.float64)
+        block[target_index < 0] = float("inf")
+        ranks[start : start + len(chunk), : block.shape[1]] = block.numpy()
     return Ranking(users=users, ranks=ranks, top_items=np.zeros((len(users), 0), dtype=np.int64))
