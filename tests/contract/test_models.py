@@ -15,8 +15,8 @@ from pretrec.data.split import leave_one_out
 from pretrec.eval.evaluate import evaluate
 from pretrec.experiment import build_configs
 from pretrec.models import MODELS, NeuralRecommender
-from pretrec.sampling.batches import UserBatch
 from pretrec.random import seed_torch
+from pretrec.sampling.batches import UserBatch
 from pretrec.train.checkpoint import load_model, save_model
 
 # Small, fast settings per model for the planted data; everything else stays at its default.
