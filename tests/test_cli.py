@@ -61,3 +61,25 @@ def test_errors_are_one_line_not_tracebacks(argv, message, capsys) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_describe_prints_counts_and_length_statistics(capsys) -> None:
+    assert main(["describe", "--dataset", "synthetic"]) == 0
+    out = capsys.readouterr().out
+    assert "users" in out and "2000" in out and "seq length mean" in out
+
+
+def test_describe_reports_a_data_error_with_file_and_line(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1 2\n1 x\n")
+    assert main(["describe", "--dataset", str(bad), "--format", "pairs"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "line 2" in err
+
+
+def test_filters_and_sampled_protocol_flags(tmp_path) -> None:
+    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--k-core", "10", "--dedup",
+                 "--protocol", "sampled", "--sampler", "popularity", "--output", str(tmp_path), "--quiet"]) == 0
+    report = json.loads((tmp_path / "seed-0" / "report.json").read_text())
+    assert report["protocol"]["name"] == "sampled-100-popularity"
+    assert report["dataset"]["users"] < 2000  # the 10-core dropped short users

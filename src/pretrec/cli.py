@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="YAML file with model, dataset, split, seeds, set: {...}")
     run.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
     run.add_argument("--protocol", choices=["full", "sampled"], help="ranking protocol (default full)")
+    run.add_argument("--sampler", choices=["uniform", "popularity"], help="sampled protocol: negatives")
+    run.add_argument("--min-rating", type=float, help="keep ratings >= this, as implicit feedback")
+    run.add_argument("--dedup", action="store_true", help="drop repeated (user, item) pairs")
+    run.add_argument("--k-core", type=int, default=0, help="keep users and items with >= K events")
     run.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(handler=cmd_run)
@@ -104,15 +108,18 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pretrec.data.filters import apply_filters
     from pretrec.eval.protocol import Protocol
-    from pretrec.experiment import run_seeds
+    from pretrec.experiment import load, run_seeds
 
     settings = _settings(args)
-    protocol = Protocol(ranking=settings.get("protocol") or "full")
+    protocol = Protocol(ranking=settings.get("protocol") or "full", sampler=args.sampler or "uniform")
     output = settings.get("output")
     seeds = settings["seeds"]
+    dataset = apply_filters(load(settings["dataset"], settings.get("format")),
+                            args.min_rating, args.dedup, args.k_core)
     reports, summary = run_seeds(
-        settings["model"], settings["dataset"], seeds, split=settings["split"], options=settings["set"],
+        settings["model"], dataset, seeds, split=settings["split"], options=settings["set"],
         format=settings.get("format"), protocol=protocol, output=output, progress=not args.quiet,
     )
     report = reports[0]

@@ -94,11 +94,18 @@ def fit_and_evaluate(
     entry = MODELS.get(model_name)
     seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
-    validate = Evaluator(split, "valid", protocol)
+    has_valid = len(split.valid) > 0
+    if not has_valid:
+        log.warning("the split has no validation part: training runs all %d epochs, no selection", train_config.epochs)
+    validate = Evaluator(split, "valid", protocol) if has_valid else None
     started = time.perf_counter()
-    model.fit(split.train, validator=lambda m: validate(m).metrics, seed=seed, train_config=train_config)
+    model.fit(split.train, validator=(lambda m: validate(m).metrics) if validate else None,
+              seed=seed, train_config=train_config)
     fit_seconds = time.perf_counter() - started
-    valid = validate(model)
+    valid_metrics, valid_seconds = {}, 0.0
+    if validate is not None:
+        valid = validate(model)
+        valid_metrics, valid_seconds = valid.metrics, valid.seconds
     test = Evaluator(split, "test", protocol, progress=progress)(model)
     training = {}
     if model.fit_result is not None:
@@ -114,10 +121,10 @@ def fit_and_evaluate(
         protocol=protocol.describe(),
         seed=seed,
         config={"model": model_config.to_dict(), "train": train_config.to_dict()},
-        valid_metrics=valid.metrics,
+        valid_metrics=valid_metrics,
         counts=test.counts,
         training=training,
-        timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid.seconds,
+        timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid_seconds,
                  "test_eval_seconds": test.seconds},
     )
     if output is not None:

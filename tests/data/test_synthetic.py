@@ -67,7 +67,7 @@ def test_sizes_ranges_ids_and_time_order(planted):
     np.testing.assert_allclose(truth.user_taste.sum(axis=1), 1.0)
     small = make_synthetic(n_users=30, n_items=12, mean_length=8.0, seed=1, n_topics=3)
     assert small.n_users == 30 and small.interactions.items.max() < 12
-    assert small.item_side.attributes[0].max() == 2
+    assert np.stack(small.item_side.attributes)[:, 0].max() == 2
 
 
 def test_default_size_is_fast():
@@ -95,7 +95,7 @@ def test_long_tail_popularity(planted):
 def test_users_concentrate_on_their_topics(planted):
     dataset, truth = planted
     inter, n_topics = dataset.interactions, 8
-    topic = dataset.item_side.attributes[0][inter.items]
+    topic = np.stack(dataset.item_side.attributes)[:, 0][inter.items]
 
     def top_topic_share(item_topic: np.ndarray) -> float:
         per_user = np.bincount(
@@ -144,7 +144,8 @@ def test_text_and_attributes_align_with_items(planted):
     side = dataset.item_side
     titles, genres = side.text["title"], side.text["genres"]
     assert titles.dtype == object and len(titles) == len(genres) == dataset.n_items
-    topic, brand = side.attributes
+    assert len(side.attributes) == dataset.n_items
+    topic, brand = np.stack(side.attributes, axis=1)
     np.testing.assert_array_equal(topic, truth.item_topic)
     np.testing.assert_array_equal(genres, np.asarray(TOPIC_NAMES, dtype=object)[topic])
     assert np.all(brand % 8 == topic) and brand.max() < 40

@@ -157,3 +157,16 @@ def rating_threshold(dataset: Dataset, min_rating: float) -> Dataset:
     return dataclasses.replace(
         filtered, interactions=implicit(filtered.interactions), presplit=presplit
     )
+
+
+def apply_filters(
+    dataset: Dataset, min_rating: float | None = None, dedup: bool = False, core: int = 0
+) -> Dataset:
+    """The usual cleaning order: rating threshold -> deduplicate -> k-core (users and items)."""
+    if min_rating is not None:
+        dataset = rating_threshold(dataset, min_rating)
+    if dedup:
+        dataset = deduplicate(dataset)
+    if core > 0:
+        dataset = k_core(dataset, core, core)
+    return dataset

@@ -202,7 +202,8 @@ def generate(
             "title": _titles(item_topic, k, c.title_noise, rng),
             "genres": np.asarray(TOPIC_NAMES, dtype=object)[item_topic],
         },
-        attributes=[item_topic.astype(np.int64), item_brand.astype(np.int64)],
+        # one array per item: [topic id, brand id]
+        attributes=list(np.stack([item_topic, item_brand], axis=1).astype(np.int64)),
     )
     dataset = Dataset(
         interactions=interactions,
