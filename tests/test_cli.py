@@ -19,13 +19,13 @@ def test_run_writes_a_report_and_compare_reads_two_runs(tmp_path, capsys) -> Non
     assert main(["run", "--model", "pop", "--dataset", "synthetic", "--output", str(tmp_path / "pop"), "--quiet"]) == 0
     assert main(["run", "--model", "itemknn", "--dataset", "synthetic", "--set", "neighbours=20",
                  "--output", str(tmp_path / "knn"), "--quiet"]) == 0
-    report = json.loads((tmp_path / "knn" / "seed-0" / "report.json").read_text())
+    report = json.loads((tmp_path / "knn" / "report.json").read_text())
     assert report["protocol"]["name"] == "full-ranking"
     assert report["config"]["model"]["neighbours"] == 20
     assert 0.0 <= report["metrics"]["ndcg@10"] <= 1.0 and "hr@10" in report["metrics"]
-    assert (tmp_path / "knn" / "seed-0" / "checkpoint" / "model.safetensors").exists()
+    assert (tmp_path / "knn" / "checkpoint" / "model.safetensors").exists()
     capsys.readouterr()
-    assert main(["compare", str(tmp_path / "pop" / "seed-0"), str(tmp_path / "knn" / "seed-0"), "--metric", "ndcg@10"]) == 0
+    assert main(["compare", str(tmp_path / "pop"), str(tmp_path / "knn"), "--metric", "ndcg@10"]) == 0
     line = [row for row in capsys.readouterr().out.splitlines() if row.startswith("ndcg@10")][0]
     assert float(line.split()[3]) > 0  # item-KNN beats popularity on the planted data
 
@@ -33,9 +33,10 @@ def test_run_writes_a_report_and_compare_reads_two_runs(tmp_path, capsys) -> Non
 def test_seeds_report_mean_and_std(tmp_path, capsys) -> None:
     assert main(["run", "--model", "pop", "--dataset", "synthetic", "--seeds", "0,1",
                  "--output", str(tmp_path), "--quiet"]) == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["seeds"] == [0, 1]
-    assert summary["metrics"]["ndcg@10"]["std"] == 0.0  # popularity has no randomness
+    aggregate = json.loads((tmp_path / "report.json").read_text())
+    assert aggregate["seeds"] == [0, 1]
+    assert aggregate["metrics_std"]["ndcg@10"] == 0.0  # popularity has no randomness
+    assert (tmp_path / "seed-1" / "report.json").exists()
     assert "±" in capsys.readouterr().out
 
 
@@ -43,7 +44,7 @@ def test_config_file_and_flags(tmp_path) -> None:
     config = tmp_path / "run.yaml"
     config.write_text("model: ease\ndataset: synthetic\nsplit: loo\nset:\n  l2: 50.0\n")
     assert main(["run", "--config", str(config), "--set", "l2=75", "--output", str(tmp_path / "out"), "--quiet"]) == 0
-    report = json.loads((tmp_path / "out" / "seed-0" / "report.json").read_text())
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["config"]["model"]["l2"] == 75.0
 
 
@@ -80,6 +81,6 @@ def test_describe_reports_a_data_error_with_file_and_line(tmp_path, capsys) -> N
 def test_filters_and_sampled_protocol_flags(tmp_path) -> None:
     assert main(["run", "--model", "pop", "--dataset", "synthetic", "--k-core", "10", "--dedup",
                  "--protocol", "sampled", "--sampler", "popularity", "--output", str(tmp_path), "--quiet"]) == 0
-    report = json.loads((tmp_path / "seed-0" / "report.json").read_text())
+    report = json.loads((tmp_path / "report.json").read_text())
     assert report["protocol"]["name"] == "sampled-100-popularity"
     assert report["dataset"]["users"] < 2000  # the 10-core dropped short users

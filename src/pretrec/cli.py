@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -127,9 +126,6 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"split {report.split['split']}; protocol {report.protocol['name']} (ties {report.protocol['ties']})")
     print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1))
     if output:
-        if len(seeds) > 1:
-            path = Path(output) / "summary.json"
-            path.write_text(json.dumps({"seeds": seeds, "metrics": {k: {"mean": m, "std": s} for k, (m, s) in summary.items()}}, indent=2))
         print(f"run folder: {output}")
     return 0
 

@@ -9,6 +9,7 @@ The Python API the CLI wraps:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 import time
@@ -161,15 +162,30 @@ def run_seeds(
     output: str | Path | None = None,
     progress: bool = True,
 ) -> tuple[list[Report], dict[str, tuple[float, float]]]:
-    """Run once per seed on one split; returns the reports and metric -> (mean, std)."""
+    """Run once per seed on one split; returns the reports and metric -> (mean, std).
+
+    With one seed the run folder is `output`; with several, each seed writes `output/seed-N`
+    and `output/report.json` holds the mean metrics, their sample std and the seeds.
+    """
     data = load(dataset, format)
     parts = make_split(data, split)
     reports = []
     for seed in seeds:
-        folder = None if output is None else Path(output) / f"seed-{seed}"
+        folder = None
+        if output is not None:
+            folder = Path(output) if len(seeds) == 1 else Path(output) / f"seed-{seed}"
         result = fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress)
         reports.append(result.report)
-    return reports, summarise(reports)
+    summary = summarise(reports)
+    if output is not None and len(seeds) > 1:
+        aggregate = dataclasses.replace(
+            reports[0],
+            metrics={k: mean for k, (mean, _) in summary.items()},
+            metrics_std={k: std for k, (_, std) in summary.items()},
+            seeds=list(seeds),
+        )
+        aggregate.save(output)
+    return reports, summary
 
 
 def summarise(reports: Sequence[Report]) -> dict[str, tuple[float, float]]:

@@ -54,6 +54,10 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
     config_hash: str = ""
+    seeds: list[int] = field(default_factory=list)
+    """Several-seed aggregates only: the seeds whose mean `metrics` holds."""
+    metrics_std: dict[str, float] = field(default_factory=dict)
+    """Several-seed aggregates only: sample std of each metric over the seeds."""
 
     def __post_init__(self) -> None:
         if not self.config_hash:
