@@ -84,3 +84,11 @@ def test_filters_and_sampled_protocol_flags(tmp_path) -> None:
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["protocol"]["name"] == "sampled-100-popularity"
     assert report["dataset"]["users"] < 2000  # the 10-core dropped short users
+
+
+def test_csv_with_a_column_mapping(tmp_path, capsys) -> None:
+    table = tmp_path / "events.csv"
+    table.write_text("who,what,when\n" + "".join(f"u{u},i{(u + t) % 7},{t}\n" for u in range(5) for t in range(6)))
+    assert main(["describe", "--dataset", str(table), "--columns", "user=who,item=what,timestamp=when"]) == 0
+    out = capsys.readouterr().out
+    assert "interactions             30" in out and "timestamps               True" in out

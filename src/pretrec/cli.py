@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="registered model name (see `pretrec models`)")
     run.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
     run.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
+    run.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
     run.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="model or trainer option, repeatable (e.g. --set epochs=20)")
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     describe = commands.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")
+    describe.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId")
     describe.set_defaults(handler=cmd_describe)
 
     demo = commands.add_parser("demo", help="run every baseline on the built-in synthetic data")
@@ -106,6 +108,13 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     return settings
 
 
+def _columns(text: str | None) -> dict[str, str] | None:
+    """'user=userId,item=movieId' -> {'user': 'userId', 'item': 'movieId'}."""
+    from pretrec.config import parse_assignments
+
+    return None if not text else parse_assignments([p for p in text.split(",") if p.strip()])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pretrec.data.filters import apply_filters
     from pretrec.eval.protocol import Protocol
@@ -115,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     protocol = Protocol(ranking=settings.get("protocol") or "full", sampler=args.sampler or "uniform")
     output = settings.get("output")
     seeds = settings["seeds"]
-    dataset = apply_filters(load(settings["dataset"], settings.get("format")),
+    dataset = apply_filters(load(settings["dataset"], settings.get("format"), _columns(args.columns)),
                             args.min_rating, args.dedup, args.k_core)
     reports, summary = run_seeds(
         settings["model"], dataset, seeds, split=settings["split"], options=settings["set"],
@@ -166,7 +175,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     from pretrec.data.stats import describe
     from pretrec.experiment import load
 
-    dataset = load(args.dataset, args.format)
+    dataset = load(args.dataset, args.format, _columns(args.columns))
     for key, value in describe(dataset).items():
         print(f"{key:<24} {value}")
     return 0

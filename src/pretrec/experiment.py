@@ -36,8 +36,12 @@ from pretrec.train.loop import TrainConfig
 log = logging.getLogger(__name__)
 
 
-def load(dataset: str | Path | Dataset, format: str | None = None) -> Dataset:
-    """A Dataset from a path (format auto-detected unless given) or the built-in 'synthetic'."""
+def load(dataset: str | Path | Dataset, format: str | None = None,
+         columns: dict[str, str] | None = None) -> Dataset:
+    """A Dataset from a path (format auto-detected unless given) or the built-in 'synthetic'.
+
+    `columns` maps roles (user, item, rating, timestamp) to table column names.
+    """
     if isinstance(dataset, Dataset):
         return dataset
     if str(dataset) == "synthetic":
@@ -46,7 +50,7 @@ def load(dataset: str | Path | Dataset, format: str | None = None) -> Dataset:
         return make_synthetic()
     from pretrec.data.io import load_dataset
 
-    return load_dataset(dataset, format=format)
+    return load_dataset(dataset, format=format, columns=columns)
 
 
 def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[Config, TrainConfig]:
