@@ -33,7 +33,9 @@ def paired_test(a: np.ndarray, b: np.ndarray, metric: str = "") -> Comparison:
     if np.allclose(diff, 0):
         t_p = w_p = 1.0
     else:
-        t_p = float(stats.ttest_rel(b, a).pvalue)
+        # a constant non-zero difference has zero variance: t is infinite, its p-value 0
+        constant = np.allclose(diff, diff[0])
+        t_p = 0.0 if constant else float(stats.ttest_rel(b, a).pvalue)
         w_p = float(stats.wilcoxon(b, a, zero_method="wilcox").pvalue)
     return Comparison(metric, len(a), float(a.mean()), float(b.mean()), float(diff.mean()), t_p, w_p)
 
