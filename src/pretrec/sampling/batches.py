@@ -58,3 +58,12 @@ class PairBatch(TensorBatch):
     users: torch.Tensor  # long (B,)
     positives: torch.Tensor  # long (B,)
     negatives: torch.Tensor  # long (B, n_negatives)
+
+
+@dataclass(frozen=True, eq=False)
+class SequenceBatch(TensorBatch):
+    """Right-aligned item sequences (1-based ids, 0 = padding) and the next item at each step."""
+
+    users: torch.Tensor  # long (B,)
+    inputs: torch.Tensor  # long (B, L)
+    targets: torch.Tensor  # long (B, L): 1-based next item, 0 where there is none
