@@ -5,6 +5,7 @@ from pretrec.models.bprmf import BPRMF, BPRMFConfig
 from pretrec.models.ease import EASE, EASEConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
+from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.registry import Registry
 
 MODELS = Registry("model")
@@ -12,5 +13,6 @@ MODELS.register("pop", Popularity, PopularityConfig, "most popular items in trai
 MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
+MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec"]

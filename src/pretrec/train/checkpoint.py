@@ -63,6 +63,8 @@ def load_model(directory: str | Path) -> tuple[Any, Vocab | None, Vocab | None]:
     entry = MODELS.get(meta["model"])
     model = entry.model(entry.config.from_dict(meta["config"]), meta["n_users"], meta["n_items"])
     model.load_state(load_file(directory / MODEL_WEIGHTS))
+    if isinstance(model, torch.nn.Module):
+        model.eval()  # a loaded model scores; dropout stays off until it is trained again
     vocabs = [
         Vocab.load(directory / name) if (directory / name).exists() else None
         for name in ("user_vocab.json", "item_vocab.json")

@@ -1,0 +1,103 @@
+"""The transformer encoder every sequence model shares (SASRec, BERT4Rec, CL4SRec, DuoRec, ...).
+
+Written by hand rather than with `nn.TransformerEncoder`: torch's fused eval fast path returns
+NaN for fully masked left-padded rows and skips LoRA deltas (../shared/DEPENDENCIES.md). Every
+position may attend to itself, so no attention row is ever empty and outputs stay finite.
+Layout follows SASRec (Kang & McAuley, ICDM 2018) with pre-layer-norm residual blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass(frozen=True)
+class EncoderShape:
+    """Sizes of a transformer encoder."""
+
+    hidden_size: int = 64
+    n_layers: int = 2
+    n_heads: int = 2
+    inner_size: int = 256
+    dropout: float = 0.5
+    attention_dropout: float = 0.5
+
+
+class SelfAttention(nn.Module):
+    """Multi-head scaled dot-product self-attention with a boolean mask (True = may attend)."""
+
+    def __init__(self, hidden_size: int, n_heads: int, dropout: float):
+        super().__init__()
+        if hidden_size % n_heads:
+            raise ValueError(f"hidden_size {hidden_size} is not divisible by n_heads {n_heads}")
+        self.n_heads = n_heads
+        self.query = nn.Linear(hidden_size, hidden_size)
+        self.key = nn.Linear(hidden_size, hidden_size)
+        self.value = nn.Linear(hidden_size, hidden_size)
+        self.output = nn.Linear(hidden_size, hidden_size)
+        self.dropout = dropout
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        batch, length, hidden = x.shape
+
+        def heads(t: torch.Tensor) -> torch.Tensor:  # (B, L, H) -> (B, heads, L, H / heads)
+            return t.view(batch, length, self.n_heads, hidden // self.n_heads).transpose(1, 2)
+
+        attended = F.scaled_dot_product_attention(
+            heads(self.query(x)), heads(self.key(x)), heads(self.value(x)),
+            attn_mask=mask, dropout_p=self.dropout if self.training else 0.0,
+        )  # (B, heads, L, H / heads)
+        return self.output(attended.transpose(1, 2).reshape(batch, length, hidden))
+
+
+class TransformerBlock(nn.Module):
+    """x + Attention(LN(x)), then + FFN(LN(.)), each branch with dropout."""
+
+    def __init__(self, shape: EncoderShape):
+        super().__init__()
+        self.attention_norm = nn.LayerNorm(shape.hidden_size)
+        self.attention = SelfAttention(shape.hidden_size, shape.n_heads, shape.attention_dropout)
+        self.ffn_norm = nn.LayerNorm(shape.hidden_size)
+        self.ffn = nn.Sequential(
+            nn.Linear(shape.hidden_size, shape.inner_size),
+            nn.GELU(),
+            nn.Dropout(shape.dropout),
+            nn.Linear(shape.inner_size, shape.hidden_size),
+        )
+        self.dropout = nn.Dropout(shape.dropout)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = x + self.dropout(self.attention(self.attention_norm(x), mask))
+        return x + self.dropout(self.ffn(self.ffn_norm(x)))
+
+
+class TransformerEncoder(nn.Module):
+    """A stack of blocks and a final layer norm over (B, L, H) inputs."""
+
+    def __init__(self, shape: EncoderShape):
+        super().__init__()
+        self.blocks = nn.ModuleList(TransformerBlock(shape) for _ in range(shape.n_layers))
+        self.final_norm = nn.LayerNorm(shape.hidden_size)
+
+    def forward(self, x: torch.Tensor, padding: torch.Tensor, causal: bool) -> torch.Tensor:
+        """x: (B, L, H); padding: bool (B, L), True at padded positions -> (B, L, H)."""
+        mask = attention_mask(padding, causal)
+        for block in self.blocks:
+            x = block(x, mask)
+        return self.final_norm(x)
+
+
+def attention_mask(padding: torch.Tensor, causal: bool) -> torch.Tensor:
+    """bool (B, 1, L, L): query i may attend to key j when j is not padding (and j <= i if
+    causal); the diagonal is always allowed so no row is empty."""
+    length = padding.shape[1]
+    allowed = ~padding[:, None, None, :]  # (B, 1, 1, L)
+    if causal:
+        lower = torch.ones(length, length, dtype=torch.bool, device=padding.device).tril()
+        allowed = allowed & lower
+    eye = torch.eye(length, dtype=torch.bool, device=padding.device)
+    return allowed | eye
