@@ -140,7 +140,7 @@ def train_model(
                 stale += 1
         result.history.append(record)
         result.epochs_run = epoch + 1
-        _log(record, writer, config.progress)
+        _log(record, writer, config.progress, shown=f"valid/{config.metric}")
         if config.checkpoint_dir:
             progress = {
                 "epoch": epoch + 1,
@@ -174,9 +174,10 @@ def _tensorboard(directory: str):
     return SummaryWriter(directory)
 
 
-def _log(record: dict[str, float], writer, progress: bool) -> None:
+def _log(record: dict[str, float], writer, progress: bool, shown: str) -> None:
+    """Losses and the selection metric to the console/log; every value to TensorBoard."""
     epoch = int(record["epoch"])
-    text = " ".join(f"{k}={v:.4f}" for k, v in record.items() if k != "epoch")
+    text = " ".join(f"{k}={v:.4f}" for k, v in record.items() if k.startswith("loss/") or k == shown)
     log.info("epoch %d %s", epoch, text)
     if progress:
         tqdm.write(f"epoch {epoch}: {text}")
@@ -184,5 +185,3 @@ def _log(record: dict[str, float], writer, progress: bool) -> None:
         for key, value in record.items():
             if key != "epoch":
                 writer.add_scalar(key, value, epoch)
-
-
