@@ -6,11 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from pretrec.data.interactions import Dataset, Interactions
 from pretrec.data.vocab import Vocab
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+# Test models are tiny: one thread is faster and cannot oversubscribe a busy 2-core machine.
+torch.set_num_threads(1)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
