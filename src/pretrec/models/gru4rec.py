@@ -16,10 +16,10 @@ from typing import Literal
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from pretrec import losses
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
@@ -92,8 +92,8 @@ class GRU4Rec(NeuralRecommender):
     def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
         states = self.encode(batch.inputs)  # (B, L, H)
         has_target = batch.targets > 0
-        logits = states[has_target] @ self.item_weights().T  # (P, n_items)
-        return {"ce": F.cross_entropy(logits, batch.targets[has_target] - 1)}
+        # P = positions with a target: (P, H) states against every item
+        return {"ce": losses.full_cross_entropy(states[has_target], self.item_weights(), batch.targets[has_target] - 1)}
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         inputs = batch.sequences(self.config.max_len, self.device)

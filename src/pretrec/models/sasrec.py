@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from pretrec import losses
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
@@ -93,8 +93,8 @@ class SASRec(NeuralRecommender):
     def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
         states = self.encode(batch.inputs)  # (B, L, H)
         has_target = batch.targets > 0
-        logits = states[has_target] @ self.item_weights().T  # (P, n_items), P = target positions
-        return {"ce": F.cross_entropy(logits, batch.targets[has_target] - 1)}
+        # P = positions with a target: (P, H) states against every item
+        return {"ce": losses.full_cross_entropy(states[has_target], self.item_weights(), batch.targets[has_target] - 1)}
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         inputs = batch.sequences(self.config.max_len, self.device)  # (B, max_len)
