@@ -19,13 +19,11 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from pretrec import losses
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.data.sequences import UserHistories
+from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
 from pretrec.sampling.batches import SequenceBatch, UserBatch
-from pretrec.sampling.sequences import next_item_batches
 
 
 @dataclass(frozen=True)
@@ -82,19 +80,11 @@ class GRU4Rec(NeuralRecommender):
         states, _ = pad_packed_sequence(output, batch_first=True, total_length=inputs.shape[1])
         return self.dropout(shift_alignment(states, safe, to_left=False))  # back to right-aligned
 
-    def item_weights(self) -> torch.Tensor:
-        return self.item_embedding.weight[1:]
-
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        histories = UserHistories.from_interactions(train)
-        return next_item_batches(histories, batch_size, self.config.max_len, rng, self.config.bucket)
+        return next_item.training_batches(self, train, batch_size, rng)
 
     def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        states = self.encode(batch.inputs)  # (B, L, H)
-        has_target = batch.targets > 0
-        # P = positions with a target: (P, H) states against every item
-        return {"ce": losses.full_cross_entropy(states[has_target], self.item_weights(), batch.targets[has_target] - 1)}
+        return next_item.full_softmax_loss(self, batch)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        inputs = batch.sequences(self.config.max_len, self.device)
-        return self.encode(inputs)[:, -1] @ self.item_weights().T  # (B, n_items)
+        return next_item.last_state_scores(self, batch)

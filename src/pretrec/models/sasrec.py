@@ -18,14 +18,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from pretrec import losses
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.data.sequences import UserHistories
+from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
 from pretrec.nn.transformer import EncoderShape, TransformerEncoder
 from pretrec.sampling.batches import SequenceBatch, UserBatch
-from pretrec.sampling.sequences import next_item_batches
 
 
 @dataclass(frozen=True)
@@ -82,20 +80,11 @@ class SASRec(NeuralRecommender):
         x = self.item_embedding(inputs) + self.position_embedding(positions)[None]  # (B, L, H)
         return self.encoder(self.embedding_dropout(x), padding=inputs == 0, causal=True)
 
-    def item_weights(self) -> torch.Tensor:
-        """(n_items, H) output embeddings (the padding row excluded)."""
-        return self.item_embedding.weight[1:]
-
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        histories = UserHistories.from_interactions(train)
-        return next_item_batches(histories, batch_size, self.config.max_len, rng, self.config.bucket)
+        return next_item.training_batches(self, train, batch_size, rng)
 
     def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        states = self.encode(batch.inputs)  # (B, L, H)
-        has_target = batch.targets > 0
-        # P = positions with a target: (P, H) states against every item
-        return {"ce": losses.full_cross_entropy(states[has_target], self.item_weights(), batch.targets[has_target] - 1)}
+        return next_item.full_softmax_loss(self, batch)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        inputs = batch.sequences(self.config.max_len, self.device)  # (B, max_len)
-        return self.encode(inputs)[:, -1] @ self.item_weights().T  # (B, n_items)
+        return next_item.last_state_scores(self, batch)
