@@ -24,6 +24,8 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
     "bprmf": {"epochs": 30, "batch_size": 128, "learning_rate": 0.01, "embedding_dim": 16, "patience": 30},
     "ease": {"l2": 10.0},
     "itemknn": {"neighbours": 20},
+    "bert4rec": {"epochs": 40, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
+                 "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 40, "mask_probability": 0.3},
     "gru4rec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.01, "hidden_size": 16, "dropout": 0.1,
                 "max_len": 12, "patience": 30},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,

@@ -43,3 +43,19 @@ def test_every_user_once_per_epoch_and_seeded() -> None:
     users = np.concatenate([b.users.numpy() for b in first])
     assert sorted(users.tolist()) == list(range(37))
     assert all((a.inputs == b.inputs).all() for a, b in zip(first, second, strict=True))
+
+
+def test_masked_batches_mask_only_items_and_at_least_one_per_row() -> None:
+    from pretrec.sampling.sequences import masked_item_batches
+
+    rng = np.random.default_rng(4)
+    hist = histories([list(rng.integers(0, 50, rng.integers(1, 15))) for _ in range(40)])
+    for batch in masked_item_batches(hist, 16, 10, mask_probability=0.2, mask_id=99, rng=np.random.default_rng(5)):
+        masked = batch.inputs == 99
+        assert (masked == (batch.targets > 0)).all()  # a target exactly where an item was masked
+        assert masked.any(1).all()
+        assert ((batch.inputs == 0) <= (batch.targets == 0)).all()  # padding is never a target
+        for user, row, target in zip(batch.users, batch.inputs, batch.targets, strict=True):
+            original = hist.padded(np.array([int(user)]), row.shape[0])[0]
+            restored = np.where(row.numpy() == 99, target.numpy(), row.numpy())
+            assert (restored == original).all()

@@ -1,6 +1,7 @@
 """The model registry, filled explicitly: `MODELS.get(name)` -> entry with model and config."""
 
 from pretrec.models.base import NeuralRecommender, Recommender
+from pretrec.models.bert4rec import BERT4Rec, BERT4RecConfig
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
 from pretrec.models.ease import EASE, EASEConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
@@ -15,6 +16,7 @@ MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with 
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
 MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
+MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
 MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "GRU4Rec"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "GRU4Rec", "BERT4Rec"]

@@ -23,6 +23,7 @@ from pretrec.sampling.sequences import next_item_batches
 
 class NextItemModel(Protocol):
     config: object
+    n_items: int
     item_embedding: nn.Embedding
     device: torch.device
 
@@ -30,8 +31,8 @@ class NextItemModel(Protocol):
 
 
 def item_weights(model: NextItemModel) -> torch.Tensor:
-    """(n_items, H) output embeddings, the padding row excluded."""
-    return model.item_embedding.weight[1:]
+    """(n_items, H) output embeddings: rows 1..n_items (padding and any mask row excluded)."""
+    return model.item_embedding.weight[1 : model.n_items + 1]
 
 
 def training_batches(model: NextItemModel, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:

@@ -47,3 +47,28 @@ def next_item_batches(
             inputs=torch.from_numpy(np.ascontiguousarray(inputs)),
             targets=torch.from_numpy(targets),
         )
+
+
+def masked_item_batches(
+    histories: UserHistories,
+    batch_size: int,
+    max_len: int,
+    mask_probability: float,
+    mask_id: int,
+    rng: np.random.Generator,
+    bucket: bool = True,
+) -> Iterator[SequenceBatch]:
+    """Cloze batches (BERT4Rec): each of a user's last `max_len` items is replaced by `mask_id`
+    with `mask_probability`; `targets` holds the original id at masked positions, 0 elsewhere.
+    A row with no masked item gets its latest item masked, the case scoring asks about."""
+    users = np.flatnonzero(histories.lengths() >= 1)
+    widths = np.minimum(histories.lengths(users), max_len)
+    for group in batch_order(widths, batch_size, rng, bucket):
+        window = histories.padded(users[group], int(widths[group].max()))  # (B, W)
+        masked = (rng.random(window.shape) < mask_probability) & (window > 0)
+        masked[~masked.any(1), -1] = True
+        yield SequenceBatch(
+            users=torch.from_numpy(users[group]),
+            inputs=torch.from_numpy(np.where(masked, mask_id, window)),
+            targets=torch.from_numpy(np.where(masked, window, 0)),
+        )

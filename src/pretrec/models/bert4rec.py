@@ -1,0 +1,96 @@
+"""BERT4Rec: sequential recommendation with a bidirectional transformer trained by masked item
+modelling, the cloze task (Sun et al., CIKM 2019).
+
+Training masks random items of each sequence and predicts them from both sides with a softmax
+over all items; scoring appends a mask token after the user's latest item and ranks items at
+that position. Shares the encoder of `pretrec.nn.transformer` (non-causal here) with SASRec.
+Differences from the paper: tied output embeddings without the extra projection layer and bias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from pretrec.config import Config
+from pretrec.data.interactions import Interactions
+from pretrec.data.sequences import UserHistories
+from pretrec.models import next_item
+from pretrec.models.base import NeuralRecommender
+from pretrec.nn.transformer import EncoderShape, TransformerEncoder
+from pretrec.sampling.batches import SequenceBatch, UserBatch
+from pretrec.sampling.sequences import masked_item_batches
+
+
+@dataclass(frozen=True)
+class BERT4RecConfig(Config):
+    """Hyper-parameters of BERT4Rec."""
+
+    hidden_size: int = 64
+    """Width of item embeddings and transformer states."""
+    n_layers: int = 2
+    """Transformer blocks."""
+    n_heads: int = 2
+    """Attention heads per block."""
+    inner_size: int = 256
+    """Width of the feed-forward layer."""
+    dropout: float = 0.2
+    """Dropout on embeddings, residual branches and the feed-forward layer."""
+    attention_dropout: float = 0.2
+    """Dropout on attention weights."""
+    max_len: int = 50
+    """Most recent items a sequence keeps (the scoring mask token included)."""
+    mask_probability: float = 0.2
+    """Chance that each item is masked in training."""
+    init_std: float = 0.02
+    """Standard deviation of the normal initialisation of weights."""
+    bucket: bool = True
+    """Group users of similar length into batches."""
+
+
+class BERT4Rec(NeuralRecommender):
+    """Bidirectional transformer over item sequences trained by the cloze task."""
+
+    config_class = BERT4RecConfig
+
+    def __init__(self, config: BERT4RecConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        self.mask_id = n_items + 1  # ids: 0 padding, 1..n_items items, n_items + 1 mask
+        self.item_embedding = nn.Embedding(n_items + 2, config.hidden_size, padding_idx=0)
+        self.position_embedding = nn.Embedding(config.max_len, config.hidden_size)
+        self.embedding_dropout = nn.Dropout(config.dropout)
+        shape = EncoderShape(config.hidden_size, config.n_layers, config.n_heads, config.inner_size,
+                             config.dropout, config.attention_dropout)
+        self.encoder = TransformerEncoder(shape)
+        for module in self.modules():
+            if isinstance(module, nn.Linear | nn.Embedding):
+                nn.init.normal_(module.weight, std=config.init_std)
+            if isinstance(module, nn.Linear):
+                nn.init.zeros_(module.bias)
+        self.item_embedding.weight.data[0].zero_()
+
+    def encode(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, L) right-aligned ids (mask tokens allowed) -> (B, L, H) states."""
+        length = inputs.shape[1]
+        positions = torch.arange(self.config.max_len - length, self.config.max_len, device=inputs.device)
+        x = self.item_embedding(inputs) + self.position_embedding(positions)[None]
+        return self.encoder(self.embedding_dropout(x), padding=inputs == 0, causal=False)
+
+    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
+        histories = UserHistories.from_interactions(train)
+        config = self.config
+        return masked_item_batches(histories, batch_size, config.max_len, config.mask_probability,
+                                   self.mask_id, rng, config.bucket)
+
+    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
+        return next_item.full_softmax_loss(self, batch)
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)
+        mask = torch.full((len(history), 1), self.mask_id, device=self.device)
+        states = self.encode(torch.cat([history, mask], dim=1))[:, -1]  # (B, H)
+        return states @ next_item.item_weights(self).T  # (B, n_items)
