@@ -21,7 +21,8 @@ from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
 from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
-from pretrec.nn.transformer import EncoderShape, TransformerEncoder
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder
+from pretrec.nn.transformer import EncoderShape
 from pretrec.sampling.batches import SequenceBatch, UserBatch
 from pretrec.sampling.sequences import masked_item_batches
 
@@ -60,25 +61,17 @@ class BERT4Rec(NeuralRecommender):
     def __init__(self, config: BERT4RecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
         self.mask_id = n_items + 1  # ids: 0 padding, 1..n_items items, n_items + 1 mask
-        self.item_embedding = nn.Embedding(n_items + 2, config.hidden_size, padding_idx=0)
-        self.position_embedding = nn.Embedding(config.max_len, config.hidden_size)
-        self.embedding_dropout = nn.Dropout(config.dropout)
         shape = EncoderShape(config.hidden_size, config.n_layers, config.n_heads, config.inner_size,
                              config.dropout, config.attention_dropout)
-        self.encoder = TransformerEncoder(shape)
-        for module in self.modules():
-            if isinstance(module, nn.Linear | nn.Embedding):
-                nn.init.normal_(module.weight, std=config.init_std)
-            if isinstance(module, nn.Linear):
-                nn.init.zeros_(module.bias)
-        self.item_embedding.weight.data[0].zero_()
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 2, shape, config.max_len, config.init_std)
+
+    @property
+    def item_embedding(self) -> nn.Embedding:
+        return self.sequence_encoder.item_embedding
 
     def encode(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, L) right-aligned ids (mask tokens allowed) -> (B, L, H) states."""
-        length = inputs.shape[1]
-        positions = torch.arange(self.config.max_len - length, self.config.max_len, device=inputs.device)
-        x = self.item_embedding(inputs) + self.position_embedding(positions)[None]
-        return self.encoder(self.embedding_dropout(x), padding=inputs == 0, causal=False)
+        return self.sequence_encoder(inputs, causal=False)
 
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
         histories = UserHistories.from_interactions(train)

@@ -22,7 +22,8 @@ from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
-from pretrec.nn.transformer import EncoderShape, TransformerEncoder
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder
+from pretrec.nn.transformer import EncoderShape
 from pretrec.sampling.batches import SequenceBatch, UserBatch
 
 
@@ -57,28 +58,17 @@ class SASRec(NeuralRecommender):
 
     def __init__(self, config: SASRecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
-        self.item_embedding = nn.Embedding(n_items + 1, config.hidden_size, padding_idx=0)
-        self.position_embedding = nn.Embedding(config.max_len, config.hidden_size)
-        self.embedding_dropout = nn.Dropout(config.dropout)
         shape = EncoderShape(config.hidden_size, config.n_layers, config.n_heads, config.inner_size,
                              config.dropout, config.attention_dropout)
-        self.encoder = TransformerEncoder(shape)
-        self.apply(self._init_weights)
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 1, shape, config.max_len, config.init_std)
 
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear | nn.Embedding):
-            nn.init.normal_(module.weight, std=self.config.init_std)
-        if isinstance(module, nn.Linear) and module.bias is not None:
-            nn.init.zeros_(module.bias)
-        if isinstance(module, nn.Embedding) and module.padding_idx is not None:
-            module.weight.data[module.padding_idx].zero_()
+    @property
+    def item_embedding(self) -> nn.Embedding:
+        return self.sequence_encoder.item_embedding
 
     def encode(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, L) right-aligned 1-based item ids -> (B, L, H) states."""
-        length = inputs.shape[1]
-        positions = torch.arange(self.config.max_len - length, self.config.max_len, device=inputs.device)
-        x = self.item_embedding(inputs) + self.position_embedding(positions)[None]  # (B, L, H)
-        return self.encoder(self.embedding_dropout(x), padding=inputs == 0, causal=True)
+        return self.sequence_encoder(inputs, causal=True)
 
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
         return next_item.training_batches(self, train, batch_size, rng)
