@@ -16,41 +16,25 @@ import numpy as np
 import torch
 from torch import nn
 
-from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
 from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
-from pretrec.nn.sequence_encoder import ItemSequenceEncoder
-from pretrec.nn.transformer import EncoderShape
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
 from pretrec.sampling.batches import SequenceBatch, UserBatch
 from pretrec.sampling.sequences import masked_item_batches
 
 
 @dataclass(frozen=True)
-class BERT4RecConfig(Config):
-    """Hyper-parameters of BERT4Rec."""
+class BERT4RecConfig(TransformerSequenceConfig):
+    """Hyper-parameters of BERT4Rec: the shared transformer ones plus the cloze masking rate."""
 
-    hidden_size: int = 64
-    """Width of item embeddings and transformer states."""
-    n_layers: int = 2
-    """Transformer blocks."""
-    n_heads: int = 2
-    """Attention heads per block."""
-    inner_size: int = 256
-    """Width of the feed-forward layer."""
     dropout: float = 0.2
     """Dropout on embeddings, residual branches and the feed-forward layer."""
     attention_dropout: float = 0.2
     """Dropout on attention weights."""
-    max_len: int = 50
-    """Most recent items a sequence keeps (the scoring mask token included)."""
     mask_probability: float = 0.2
     """Chance that each item is masked in training."""
-    init_std: float = 0.02
-    """Standard deviation of the normal initialisation of weights."""
-    bucket: bool = True
-    """Group users of similar length into batches."""
 
 
 class BERT4Rec(NeuralRecommender):
@@ -61,9 +45,7 @@ class BERT4Rec(NeuralRecommender):
     def __init__(self, config: BERT4RecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
         self.mask_id = n_items + 1  # ids: 0 padding, 1..n_items items, n_items + 1 mask
-        shape = EncoderShape(config.hidden_size, config.n_layers, config.n_heads, config.inner_size,
-                             config.dropout, config.attention_dropout)
-        self.sequence_encoder = ItemSequenceEncoder(n_items + 2, shape, config.max_len, config.init_std)
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 2, config)
 
     @property
     def item_embedding(self) -> nn.Embedding:

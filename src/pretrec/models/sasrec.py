@@ -18,37 +18,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
-from pretrec.nn.sequence_encoder import ItemSequenceEncoder
-from pretrec.nn.transformer import EncoderShape
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
 from pretrec.sampling.batches import SequenceBatch, UserBatch
 
 
 @dataclass(frozen=True)
-class SASRecConfig(Config):
-    """Hyper-parameters of SASRec."""
-
-    hidden_size: int = 64
-    """Width of item embeddings and transformer states."""
-    n_layers: int = 2
-    """Transformer blocks."""
-    n_heads: int = 2
-    """Attention heads per block."""
-    inner_size: int = 256
-    """Width of the feed-forward layer."""
-    dropout: float = 0.5
-    """Dropout on embeddings, residual branches and the feed-forward layer."""
-    attention_dropout: float = 0.5
-    """Dropout on attention weights."""
-    max_len: int = 50
-    """Most recent items a sequence keeps."""
-    init_std: float = 0.02
-    """Standard deviation of the normal initialisation of weights."""
-    bucket: bool = True
-    """Group users of similar length into batches (pads each batch only to its longest)."""
+class SASRecConfig(TransformerSequenceConfig):
+    """Hyper-parameters of SASRec: the shared transformer ones (see `TransformerSequenceConfig`)."""
 
 
 class SASRec(NeuralRecommender):
@@ -58,9 +37,7 @@ class SASRec(NeuralRecommender):
 
     def __init__(self, config: SASRecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
-        shape = EncoderShape(config.hidden_size, config.n_layers, config.n_heads, config.inner_size,
-                             config.dropout, config.attention_dropout)
-        self.sequence_encoder = ItemSequenceEncoder(n_items + 1, shape, config.max_len, config.init_std)
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 1, config)
 
     @property
     def item_embedding(self) -> nn.Embedding:

@@ -6,20 +6,51 @@ the sequence, so length-bucketed batches and full-length scoring see the same po
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
+from pretrec.config import Config
 from pretrec.nn.transformer import EncoderShape, TransformerEncoder
+
+
+@dataclass(frozen=True)
+class TransformerSequenceConfig(Config):
+    """Hyper-parameters every transformer sequence model shares."""
+
+    hidden_size: int = 64
+    """Width of item embeddings and transformer states."""
+    n_layers: int = 2
+    """Transformer blocks."""
+    n_heads: int = 2
+    """Attention heads per block."""
+    inner_size: int = 256
+    """Width of the feed-forward layer."""
+    dropout: float = 0.5
+    """Dropout on embeddings, residual branches and the feed-forward layer."""
+    attention_dropout: float = 0.5
+    """Dropout on attention weights."""
+    max_len: int = 50
+    """Most recent items a sequence keeps."""
+    init_std: float = 0.02
+    """Standard deviation of the normal initialisation of weights."""
+    bucket: bool = True
+    """Group users of similar length into batches (pads each batch only to its longest)."""
+
+    def encoder_shape(self) -> EncoderShape:
+        return EncoderShape(self.hidden_size, self.n_layers, self.n_heads, self.inner_size,
+                            self.dropout, self.attention_dropout)
 
 
 class ItemSequenceEncoder(nn.Module):
     """(B, L) right-aligned token ids (0 = padding) -> (B, L, H) states."""
 
-    def __init__(self, n_tokens: int, shape: EncoderShape, max_len: int, init_std: float):
+    def __init__(self, n_tokens: int, config: TransformerSequenceConfig):
         super().__init__()
-        self.max_len = max_len
+        shape, self.max_len, init_std = config.encoder_shape(), config.max_len, config.init_std
         self.item_embedding = nn.Embedding(n_tokens, shape.hidden_size, padding_idx=0)
-        self.position_embedding = nn.Embedding(max_len, shape.hidden_size)
+        self.position_embedding = nn.Embedding(self.max_len, shape.hidden_size)
         self.embedding_dropout = nn.Dropout(shape.dropout)
         self.encoder = TransformerEncoder(shape)
         for module in self.modules():  # BERT-style initialisation
