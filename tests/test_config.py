@@ -57,5 +57,5 @@ def test_options_route_to_model_or_trainer() -> None:
 
 
 def test_unknown_model_lists_known_ones() -> None:
-    with pytest.raises(RegistryError, match="Did you mean 'bprmf'.*Known: .*bprmf, ease, gru4rec"):
+    with pytest.raises(RegistryError, match="Did you mean 'bprmf'.*Known: .*bprmf, .*ease, .*gru4rec"):
         MODELS.get("bpmf")

@@ -56,3 +56,13 @@ def test_info_nce_by_hand() -> None:
     assert losses.info_nce(first, second).item() == pytest.approx(expected, rel=1e-6)
     # lower temperature sharpens a correct match: loss falls
     assert losses.info_nce(first, second, temperature=0.1).item() < expected
+
+
+def test_info_nce_dot_similarity_by_hand() -> None:
+    first = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    # dot: partner 4, the others 0 -> -log(e^4 / (e^4 + 2)); cosine ignores the scale
+    expected = -math.log(math.exp(4) / (math.exp(4) + 2))
+    assert losses.info_nce(first, first.clone(), similarity="dot").item() == pytest.approx(expected, rel=1e-6)
+    assert losses.info_nce(first, first.clone()).item() == pytest.approx(-math.log(math.e / (math.e + 2)), rel=1e-6)
+    with pytest.raises(ValueError, match="similarity"):
+        losses.info_nce(first, first, similarity="l2")

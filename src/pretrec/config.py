@@ -31,7 +31,10 @@ class Config:
         values = dict(values or {})
         check_keys(cls, values)
         hints = typing.get_type_hints(cls)
-        return cls(**{key: coerce(value, hints[key], key) for key, value in values.items()})
+        try:
+            return cls(**{key: coerce(value, hints[key], key) for key, value in values.items()})
+        except ValueError as error:  # a config's own __post_init__ check
+            raise ConfigError(f"{cls.__name__}: {error}") from error
 
     def replace(self, **changes: Any) -> Self:
         """A copy with `changes` applied (validated like `from_dict`)."""

@@ -64,14 +64,19 @@ def sampled_softmax(
     return F.cross_entropy(logits, torch.zeros(len(logits), dtype=torch.long, device=logits.device))
 
 
-def info_nce(first: torch.Tensor, second: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+def info_nce(first: torch.Tensor, second: torch.Tensor, temperature: float = 1.0, similarity: str = "cosine") -> torch.Tensor:
     """NT-Xent (Chen et al., 2020) between two views; row i of each view is a positive pair.
 
     first, second: (B, H). Each of the 2B representations is classified against the other 2B - 1
-    by cosine similarity / temperature; its partner is the target. Returns the mean over 2B.
+    by similarity / temperature, "cosine" (SimCLR) or "dot" (CL4SRec and DuoRec as released); its
+    partner is the target. Returns the mean over 2B.
     """
+    if similarity not in ("cosine", "dot"):
+        raise ValueError(f"similarity must be 'cosine' or 'dot', got {similarity!r}")
     batch = first.shape[0]
-    views = F.normalize(torch.cat([first, second]), dim=-1)  # (2B, H)
+    views = torch.cat([first, second])  # (2B, H)
+    if similarity == "cosine":
+        views = F.normalize(views, dim=-1)
     similarity = views @ views.T / temperature  # (2B, 2B)
     similarity.fill_diagonal_(float("-inf"))  # a view is not its own negative or positive
     partner = torch.cat([torch.arange(batch, 2 * batch), torch.arange(batch)]).to(first.device)

@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
+from pretrec.errors import ConfigError
 from pretrec.models.sasrec import SASRec, SASRecConfig
 
 
-def model() -> SASRec:
+def model(norm: str = "post") -> SASRec:
     torch.manual_seed(0)
-    return SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6), n_users=1, n_items=10).eval()
+    return SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm), n_users=1, n_items=10).eval()
 
 
-def test_left_padding_does_not_change_states() -> None:
-    sasrec = model()
+@pytest.mark.parametrize("norm", ["pre", "post"])
+def test_left_padding_does_not_change_states(norm: str) -> None:
+    sasrec = model(norm)
     with torch.no_grad():
         short = sasrec.encode(torch.tensor([[3, 4, 5]]))
         padded = sasrec.encode(torch.tensor([[0, 0, 0, 3, 4, 5]]))
     torch.testing.assert_close(short, padded[:, 3:])
 
 
-def test_a_state_never_sees_later_items() -> None:
-    sasrec = model()
+@pytest.mark.parametrize("norm", ["pre", "post"])
+def test_a_state_never_sees_later_items(norm: str) -> None:
+    sasrec = model(norm)
     with torch.no_grad():
         a = sasrec.encode(torch.tensor([[3, 4, 5, 6]]))
         b = sasrec.encode(torch.tensor([[3, 4, 5, 9]]))
     torch.testing.assert_close(a[:, :3], b[:, :3])
     assert not torch.allclose(a[:, 3], b[:, 3])
+
+
+def test_both_layouts_end_layer_normalised_and_differ() -> None:
+    inputs = torch.tensor([[0, 3, 4, 5]])
+    with torch.no_grad():
+        states = {norm: model(norm).encode(inputs) for norm in ("pre", "post")}
+    for output in states.values():  # a fresh LayerNorm (weight 1, bias 0) is the last step
+        torch.testing.assert_close(output.mean(-1), torch.zeros(1, 4), atol=1e-5, rtol=0)
+    assert not torch.allclose(states["pre"], states["post"])
+
+
+def test_unknown_layout_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="norm"):
+        SASRecConfig.from_dict({"norm": "middle"})

@@ -56,3 +56,25 @@ def reorder(sequences: torch.Tensor, ratio: float, generator: torch.Generator) -
     random_keys = start[:, None].float() + torch.rand(sequences.shape, generator=generator) * size[:, None].float()
     keys = torch.where(inside, random_keys, keys)
     return sequences.gather(1, keys.argsort(dim=1))
+
+
+def substitute(sequences: torch.Tensor, ratio: float, similar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Replace each item by its most similar item with probability `ratio` (CoSeRec, Liu et al.
+    2021). similar: long (n_tokens,) mapping a 1-based id to a 1-based id, similar[0] = 0."""
+    hit = (torch.rand(sequences.shape, generator=generator) < ratio) & (sequences > 0)
+    return torch.where(hit, similar[sequences], sequences)
+
+
+def insert(sequences: torch.Tensor, ratio: float, similar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Before each item, with probability `ratio`, insert its most similar item (CoSeRec); the
+    oldest items fall off the left edge when the row overflows, so the latest item stays last."""
+    batch, width = sequences.shape
+    hit = (torch.rand(sequences.shape, generator=generator) < ratio) & (sequences > 0)
+    # each column becomes 1 or 2 tokens; place them right-aligned in a 2 * width buffer
+    ends = (1 + hit.long()).cumsum(1)
+    ends = ends - ends[:, -1:] + 2 * width - 1  # column of each original item in the buffer
+    buffer = torch.zeros(batch, 2 * width, dtype=sequences.dtype)
+    buffer.scatter_(1, ends, sequences)
+    inserted = torch.where(hit, similar[sequences], torch.zeros_like(sequences))
+    buffer.scatter_add_(1, (ends - 1).clamp(min=0), inserted)  # slot before a hit item is free
+    return buffer[:, width:]

@@ -41,12 +41,20 @@ class UserHistories:
     def padded(self, users: np.ndarray, max_len: int) -> np.ndarray:
         """int64 (len(users), max_len): the last `max_len` items + 1, left-padded with 0."""
         users = np.asarray(users, dtype=np.int64)
-        ends = self.offsets[users + 1]
-        lengths = np.minimum(ends - self.offsets[users], max_len)
+        return self.windows(self.offsets[users], self.offsets[users + 1], max_len)
+
+    def user_of_position(self) -> np.ndarray:
+        """int64 (n_events,): the user each position of `items` belongs to."""
+        return np.repeat(np.arange(self.n_users), self.lengths())
+
+    def windows(self, starts: np.ndarray, ends: np.ndarray, max_len: int) -> np.ndarray:
+        """int64 (len(ends), max_len): items[starts[i]:ends[i]], last `max_len` of them, 1-based,
+        left-padded with 0 (positions index `items`)."""
+        lengths = np.minimum(ends - starts, max_len)
         # column j of a row holds the item at position end - max_len + j, when it exists
         positions = ends[:, None] - max_len + np.arange(max_len)[None, :]
         valid = np.arange(max_len)[None, :] >= (max_len - lengths)[:, None]
-        result = np.zeros((len(users), max_len), dtype=np.int64)
+        result = np.zeros((len(ends), max_len), dtype=np.int64)
         result[valid] = self.items[positions[valid]] + 1
         return result
 

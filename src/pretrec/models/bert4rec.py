@@ -30,7 +30,7 @@ class BERT4RecConfig(TransformerSequenceConfig):
     """Hyper-parameters of BERT4Rec: the shared transformer ones plus the cloze masking rate."""
 
     dropout: float = 0.2
-    """Dropout on embeddings, residual branches and the feed-forward layer."""
+    """Dropout on embeddings and residual branches."""
     attention_dropout: float = 0.2
     """Dropout on attention weights."""
     mask_probability: float = 0.2

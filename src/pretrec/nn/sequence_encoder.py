@@ -7,6 +7,7 @@ the sequence, so length-bucketed batches and full-length scoring see the same po
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 from torch import nn
@@ -28,9 +29,13 @@ class TransformerSequenceConfig(Config):
     inner_size: int = 256
     """Width of the feed-forward layer."""
     dropout: float = 0.5
-    """Dropout on embeddings, residual branches and the feed-forward layer."""
+    """Dropout on embeddings and residual branches."""
     attention_dropout: float = 0.5
     """Dropout on attention weights."""
+    inner_dropout: float = 0.0
+    """Dropout on the feed-forward layer's hidden activations."""
+    norm: Literal["pre", "post"] = "post"
+    """Layer-norm placement: "post" (original transformer and RecBole's SASRec) or "pre"."""
     max_len: int = 50
     """Most recent items a sequence keeps."""
     init_std: float = 0.02
@@ -40,7 +45,7 @@ class TransformerSequenceConfig(Config):
 
     def encoder_shape(self) -> EncoderShape:
         return EncoderShape(self.hidden_size, self.n_layers, self.n_heads, self.inner_size,
-                            self.dropout, self.attention_dropout)
+                            self.dropout, self.attention_dropout, self.inner_dropout, self.norm)
 
 
 class ItemSequenceEncoder(nn.Module):
@@ -64,4 +69,5 @@ class ItemSequenceEncoder(nn.Module):
         length = inputs.shape[1]
         positions = torch.arange(self.max_len - length, self.max_len, device=inputs.device)
         x = self.item_embedding(inputs) + self.position_embedding(positions)[None]  # (B, L, H)
-        return self.encoder(self.embedding_dropout(x), padding=inputs == 0, causal=causal)
+        x = self.embedding_dropout(self.encoder.normalise_input(x))
+        return self.encoder(x, padding=inputs == 0, causal=causal)

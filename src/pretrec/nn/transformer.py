@@ -3,7 +3,9 @@
 Written by hand rather than with `nn.TransformerEncoder`: torch's fused eval fast path returns
 NaN for fully masked left-padded rows and skips LoRA deltas (../shared/DEPENDENCIES.md). Every
 position may attend to itself, so no attention row is ever empty and outputs stay finite.
-Layout follows SASRec (Kang & McAuley, ICDM 2018) with pre-layer-norm residual blocks.
+Two layouts: "post" (the original transformer, as SASRec implementations such as RecBole use:
+layer norm on the embeddings and after each residual sum) and "pre" (layer norm inside each branch
+and once at the end, which trains stably when deep).
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ class EncoderShape:
     inner_size: int = 256
     dropout: float = 0.5
     attention_dropout: float = 0.5
+    inner_dropout: float = 0.0
+    norm: str = "post"
+
+    def __post_init__(self) -> None:
+        if self.norm not in ("pre", "post"):
+            raise ValueError(f"norm must be 'pre' or 'post', got {self.norm!r}")
 
 
 class SelfAttention(nn.Module):
@@ -55,33 +63,44 @@ class SelfAttention(nn.Module):
 
 
 class TransformerBlock(nn.Module):
-    """x + Attention(LN(x)), then + FFN(LN(.)), each branch with dropout."""
+    """Self-attention then feed-forward, each a residual branch with dropout: "pre" computes
+    x + f(LN(x)), "post" computes LN(x + f(x))."""
 
     def __init__(self, shape: EncoderShape):
         super().__init__()
+        self.pre_norm = shape.norm == "pre"
         self.attention_norm = nn.LayerNorm(shape.hidden_size)
         self.attention = SelfAttention(shape.hidden_size, shape.n_heads, shape.attention_dropout)
         self.ffn_norm = nn.LayerNorm(shape.hidden_size)
         self.ffn = nn.Sequential(
             nn.Linear(shape.hidden_size, shape.inner_size),
             nn.GELU(),
-            nn.Dropout(shape.dropout),
+            nn.Dropout(shape.inner_dropout),
             nn.Linear(shape.inner_size, shape.hidden_size),
         )
         self.dropout = nn.Dropout(shape.dropout)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        x = x + self.dropout(self.attention(self.attention_norm(x), mask))
-        return x + self.dropout(self.ffn(self.ffn_norm(x)))
+        if self.pre_norm:
+            x = x + self.dropout(self.attention(self.attention_norm(x), mask))
+            return x + self.dropout(self.ffn(self.ffn_norm(x)))
+        x = self.attention_norm(x + self.dropout(self.attention(x, mask)))
+        return self.ffn_norm(x + self.dropout(self.ffn(x)))
 
 
 class TransformerEncoder(nn.Module):
-    """A stack of blocks and a final layer norm over (B, L, H) inputs."""
+    """A stack of blocks over (B, L, H) inputs, with layer norm on the way in ("post") or out
+    ("pre") so the states are always normalised."""
 
     def __init__(self, shape: EncoderShape):
         super().__init__()
         self.blocks = nn.ModuleList(TransformerBlock(shape) for _ in range(shape.n_layers))
-        self.final_norm = nn.LayerNorm(shape.hidden_size)
+        self.input_norm = nn.LayerNorm(shape.hidden_size) if shape.norm == "post" else nn.Identity()
+        self.final_norm = nn.LayerNorm(shape.hidden_size) if shape.norm == "pre" else nn.Identity()
+
+    def normalise_input(self, x: torch.Tensor) -> torch.Tensor:
+        """Layer norm the embeddings ("post" layout) before the caller's input dropout."""
+        return self.input_norm(x)
 
     def forward(self, x: torch.Tensor, padding: torch.Tensor, causal: bool) -> torch.Tensor:
         """x: (B, L, H); padding: bool (B, L), True at padded positions -> (B, L, H)."""

@@ -67,3 +67,12 @@ class SequenceBatch(TensorBatch):
     users: torch.Tensor  # long (B,)
     inputs: torch.Tensor  # long (B, L)
     targets: torch.Tensor  # long (B, L): 1-based next item, 0 where there is none
+
+
+@dataclass(frozen=True, eq=False)
+class ViewsBatch(SequenceBatch):
+    """A next-item batch plus two views of each row for a contrastive loss: augmentations of the
+    inputs (CL4SRec), or the inputs and another sequence with the same target (DuoRec)."""
+
+    first_view: torch.Tensor  # long (B, L'), right-aligned like `inputs`
+    second_view: torch.Tensor  # long (B, L'')
