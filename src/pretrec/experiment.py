@@ -29,6 +29,7 @@ from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
 from pretrec.models.base import NeuralRecommender, Recommender
+from pretrec.nn.parameters import parameter_counts
 from pretrec.random import seed_torch
 from pretrec.train.checkpoint import save_model
 from pretrec.train.loop import TrainConfig
@@ -74,6 +75,17 @@ def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[C
     return entry.config.from_dict(model_values), TrainConfig.from_dict(train_values)
 
 
+class FitHooks:
+    """Steps around `fit` (fine-tuning uses them to warm-start, freeze and merge adapters)."""
+
+    def before_fit(self, model: Recommender) -> dict[str, Any]:
+        """Prepare the freshly built model; returns what the report's `transfer` records."""
+        return {}
+
+    def after_fit(self, model: Recommender) -> None:
+        """Finish the trained model before it is evaluated and saved."""
+
+
 @dataclass(frozen=True, eq=False)
 class RunResult:
     report: Report
@@ -90,8 +102,10 @@ def fit_and_evaluate(
     protocol: Protocol | None = None,
     output: str | Path | None = None,
     progress: bool = True,
+    hooks: FitHooks | None = None,
 ) -> RunResult:
     """Fit `model_name` on `split.train`, select on `split.valid`, evaluate once on `split.test`."""
+    hooks = hooks or FitHooks()
     protocol = protocol or Protocol()
     model_config, train_config = build_configs(model_name, options)
     if not progress:
@@ -99,6 +113,8 @@ def fit_and_evaluate(
     entry = MODELS.get(model_name)
     seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
+    transfer = hooks.before_fit(model)
+    parameters = parameter_counts(model) if isinstance(model, NeuralRecommender) else {}
     has_valid = len(split.valid) > 0
     if not has_valid:
         log.warning("the split has no validation part: training runs all %d epochs, no selection", train_config.epochs)
@@ -107,6 +123,7 @@ def fit_and_evaluate(
     model.fit(split.train, validator=(lambda m: validate(m).metrics) if validate else None,
               seed=seed, train_config=train_config)
     fit_seconds = time.perf_counter() - started
+    hooks.after_fit(model)
     valid_metrics, valid_seconds = {}, 0.0
     if validate is not None:
         valid = validate(model)
@@ -116,7 +133,7 @@ def fit_and_evaluate(
     if model.fit_result is not None:
         result = model.fit_result
         training = {"best_epoch": result.best_epoch, "epochs_run": result.epochs_run,
-                    "best_valid": result.best_metric, "history": result.history}
+                    "best_valid": result.best_metric, "parameters": parameters, "history": result.history}
     report = Report(
         model=model_name,
         metrics=test.metrics,
@@ -129,6 +146,7 @@ def fit_and_evaluate(
         valid_metrics=valid_metrics,
         counts=test.counts,
         training=training,
+        transfer=transfer,
         timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid_seconds,
                  "test_eval_seconds": test.seconds},
     )
@@ -165,6 +183,7 @@ def run_seeds(
     protocol: Protocol | None = None,
     output: str | Path | None = None,
     progress: bool = True,
+    hooks: FitHooks | None = None,
 ) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """Run once per seed on one split; returns the reports and metric -> (mean, std).
 
@@ -178,7 +197,7 @@ def run_seeds(
         folder = None
         if output is not None:
             folder = Path(output) if len(seeds) == 1 else Path(output) / f"seed-{seed}"
-        result = fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress)
+        result = fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress, hooks)
         reports.append(result.report)
     summary = summarise(reports)
     if output is not None and len(seeds) > 1:

@@ -51,6 +51,8 @@ class Report:
     valid_metrics: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    transfer: dict[str, Any] = field(default_factory=dict)
+    """Fine-tuned runs only: the checkpoint, strategy, parameter counts and item mapping."""
     timings: dict[str, float] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
     config_hash: str = ""

@@ -10,6 +10,7 @@ from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.pretrain.model import PretrainConfig, SequencePretrainer
 from pretrec.registry import Registry
 
 MODELS = Registry("model")
@@ -21,6 +22,8 @@ MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences
 MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
 MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
 MODELS.register("cl4srec", CL4SRec, CL4SRecConfig, "SASRec + InfoNCE between augmented views (Xie 2022)")
+MODELS.register("pretrainer", SequencePretrainer, PretrainConfig,
+                "transformer pre-trained by masked-item, next-item and contrastive objectives")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
 __all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec"]

@@ -52,14 +52,20 @@ def save_model(
     return directory
 
 
+def read_model_meta(directory: str | Path) -> dict[str, Any]:
+    """The checkpoint's model.json: model name, config, n_users, n_items."""
+    directory = Path(directory)
+    if not (directory / MODEL_META).exists():
+        raise PretrecError(f"{directory} is not a pretrec checkpoint (no {MODEL_META})")
+    return json.loads((directory / MODEL_META).read_text())
+
+
 def load_model(directory: str | Path) -> tuple[Any, Vocab | None, Vocab | None]:
     """Rebuild a model from `save_model`'s folder; returns (model, user_vocab, item_vocab)."""
     from pretrec.models import MODELS
 
     directory = Path(directory)
-    if not (directory / MODEL_META).exists():
-        raise PretrecError(f"{directory} is not a pretrec checkpoint (no {MODEL_META})")
-    meta = json.loads((directory / MODEL_META).read_text())
+    meta = read_model_meta(directory)
     entry = MODELS.get(meta["model"])
     model = entry.model(entry.config.from_dict(meta["config"]), meta["n_users"], meta["n_items"])
     model.load_state(load_file(directory / MODEL_WEIGHTS))

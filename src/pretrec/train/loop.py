@@ -90,7 +90,8 @@ def train_model(
     device = resolve_device(config.device)
     model.to(device)
     optimizer = torch.optim.AdamW(
-        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+        [p for p in model.parameters() if p.requires_grad],  # frozen parts (fine-tuning) stay out
+        lr=config.learning_rate, weight_decay=config.weight_decay
     )
     result = TrainResult()
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}

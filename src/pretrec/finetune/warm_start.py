@@ -1,0 +1,88 @@
+"""Initialise a target sequence model from a pre-trained checkpoint, across item vocabularies.
+
+Every encoder tensor is copied as is (shapes must match); item embedding rows are matched by raw
+item id, so pre-training on one dataset and fine-tuning on another works: items the checkpoint
+never saw keep their fresh initialisation and are counted. Special tokens after the items (the
+mask) are copied in order when both models have them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from pretrec.data.vocab import Vocab
+from pretrec.errors import ConfigError
+
+ENCODER = "sequence_encoder."
+ITEM_EMBEDDING = ENCODER + "item_embedding.weight"
+SHAPE_KEYS = ("hidden_size", "n_layers", "n_heads", "inner_size", "max_len", "norm")
+"""Config fields that fix the encoder's tensors: a fine-tuned model inherits them."""
+
+
+@dataclass(frozen=True)
+class WarmStartReport:
+    """What `warm_start` copied."""
+
+    checkpoint: str
+    source_model: str
+    tensors_copied: int
+    items_mapped: int
+    """Target items found in the checkpoint's vocabulary (by raw id)."""
+    items_new: int
+    """Target items the checkpoint never saw: fresh embeddings."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def encoder_options(source_config: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """`options` with the checkpoint's encoder shape filled in; a conflicting shape is an error."""
+    merged = dict(options)
+    for key in SHAPE_KEYS:
+        if key not in source_config:
+            continue
+        if key in merged and str(merged[key]) != str(source_config[key]):
+            raise ConfigError(f"{key}={merged[key]} conflicts with the checkpoint's {key}={source_config[key]}")
+        merged[key] = source_config[key]
+    return merged
+
+
+def warm_start(
+    target: nn.Module,
+    target_items: Vocab,
+    source_state: dict[str, torch.Tensor],
+    source_items: Vocab,
+    checkpoint: str = "",
+    source_model: str = "",
+) -> WarmStartReport:
+    """Copy the encoder of `source_state` into `target` (see the module docstring)."""
+    state = target.state_dict()
+    copied = 0
+    for key, tensor in source_state.items():
+        if not key.startswith(ENCODER) or key == ITEM_EMBEDDING:
+            continue
+        if key not in state or state[key].shape != tensor.shape:
+            found = tuple(state[key].shape) if key in state else "nothing"
+            raise ConfigError(f"checkpoint tensor {key} {tuple(tensor.shape)} does not fit the target ({found})")
+        state[key] = tensor.clone()
+        copied += 1
+    if ITEM_EMBEDDING not in source_state or ITEM_EMBEDDING not in state:
+        raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
+    source, embedding = source_state[ITEM_EMBEDDING], state[ITEM_EMBEDDING].clone()
+    if source.shape[1] != embedding.shape[1]:
+        raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, {embedding.shape[1]} in the target")
+    n_target, n_source = len(target_items), len(source_items)
+    found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
+    known = np.flatnonzero(found >= 0)
+    embedding[torch.from_numpy(known + 1)] = source[torch.from_numpy(found[known] + 1)]
+    n_special = min(len(source) - 1 - n_source, len(embedding) - 1 - n_target)
+    if n_special > 0:
+        embedding[n_target + 1 : n_target + 1 + n_special] = source[n_source + 1 : n_source + 1 + n_special]
+    state[ITEM_EMBEDDING] = embedding
+    target.load_state_dict(state)
+    return WarmStartReport(checkpoint, source_model, copied + 1, len(known), n_target - len(known))

@@ -1,0 +1,1 @@
+"""Self-supervised pre-training of sequence encoders (masked item, next item, contrastive)."""
