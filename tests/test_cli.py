@@ -56,6 +56,10 @@ def test_config_file_and_flags(tmp_path) -> None:
         (["run", "--model", "ease", "--dataset", "synthetic", "--seeds", "a,b"], "--seeds"),
         (["run", "--dataset", "synthetic"], "--model is required"),
         (["run", "--model", "ease", "--dataset", "synthetic", "--config", "missing.yaml"], "not found"),
+        (["finetune", "--dataset", "synthetic"], "--init is required"),
+        (["finetune", "--dataset", "synthetic", "--init", "nowhere"], "not a pretrec checkpoint"),
+        (["pretrain", "--dataset", "synthetic", "--objective", "cloze"], "unknown objective 'cloze'"),
+        (["pretrain", "--dataset", "synthetic", "--objective", "masked=x"], "must be a number"),
     ],
 )
 def test_errors_are_one_line_not_tracebacks(argv, message, capsys) -> None:
@@ -92,3 +96,16 @@ def test_csv_with_a_column_mapping(tmp_path, capsys) -> None:
     assert main(["describe", "--dataset", str(table), "--columns", "user=who,item=what,timestamp=when"]) == 0
     out = capsys.readouterr().out
     assert "interactions             30" in out and "timestamps               True" in out
+
+
+def test_pretrain_then_finetune(tmp_path, capsys) -> None:
+    small = ["--set", "epochs=1", "--set", "hidden_size=8", "--set", "inner_size=16", "--set", "max_len=10", "--quiet"]
+    assert main(["pretrain", "--dataset", "synthetic", "--objective", "masked", "--objective", "contrastive=0.2",
+                 "--output", str(tmp_path / "pre"), *small]) == 0
+    model = json.loads((tmp_path / "pre" / "report.json").read_text())["config"]["model"]
+    assert (model["masked_weight"], model["next_weight"], model["contrastive_weight"]) == (1.0, 0.0, 0.2)
+    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"), "--dataset", "synthetic",
+                 "--strategy", "frozen", "--set", "epochs=1", "--quiet", "--output", str(tmp_path / "ft")]) == 0
+    assert "strategy frozen" in capsys.readouterr().out
+    transfer = json.loads((tmp_path / "ft" / "report.json").read_text())["transfer"]
+    assert transfer["strategy"] == "frozen" and transfer["source_model"] == "pretrainer"

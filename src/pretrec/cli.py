@@ -1,6 +1,8 @@
 """Command line: a thin layer over `pretrec.experiment` and friends.
 
     pretrec run --model bprmf --dataset Beauty.txt --split loo --set epochs=20 --output runs/bpr
+    pretrec pretrain --dataset Beauty.txt --objective masked --objective contrastive=0.1 --output runs/pre
+    pretrec finetune --init runs/pre/checkpoint --dataset Beauty.txt --strategy lora --output runs/ft
     pretrec describe --dataset Beauty.txt
     pretrec models
     pretrec compare runs/a runs/b
@@ -13,9 +15,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pretrec.errors import PretrecError
+
+if TYPE_CHECKING:
+    from pretrec.eval.report import Report
 
 METRIC_COLUMNS = ("hr@5", "ndcg@5", "hr@10", "ndcg@10", "hr@20", "ndcg@20", "recall@10", "mrr@10")
 
@@ -36,23 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="train, select on validation, evaluate once on test")
-    run.add_argument("--model", help="registered model name (see `pretrec models`)")
-    run.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
-    run.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
-    run.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
-    run.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
-    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                     help="model or trainer option, repeatable (e.g. --set epochs=20)")
-    run.add_argument("--config", help="YAML file with model, dataset, split, seeds, set: {...}")
-    run.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
-    run.add_argument("--protocol", choices=["full", "sampled"], help="ranking protocol (default full)")
-    run.add_argument("--sampler", choices=["uniform", "popularity"], help="sampled protocol: negatives")
-    run.add_argument("--min-rating", type=float, help="keep ratings >= this, as implicit feedback")
-    run.add_argument("--dedup", action="store_true", help="drop repeated (user, item) pairs")
-    run.add_argument("--k-core", type=int, default=0, help="keep users and items with >= K events")
-    run.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
-    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_run_arguments(run)
     run.set_defaults(handler=cmd_run)
+
+    pretrain = commands.add_parser("pretrain", help="self-supervised pre-training of a sequence encoder")
+    add_run_arguments(pretrain, with_model=False)
+    pretrain.add_argument("--objective", action="append", default=[], metavar="NAME[=WEIGHT]",
+                          help="masked, next or contrastive, repeatable; unlisted ones are off "
+                               "(default: masked=1, next=1, contrastive=0.1)")
+    pretrain.set_defaults(handler=cmd_pretrain)
+
+    finetune = commands.add_parser("finetune", help="fine-tune a pre-trained checkpoint for next-item retrieval")
+    add_run_arguments(finetune)
+    finetune.add_argument("--init", help="checkpoint folder to start from (a run's checkpoint/)")
+    finetune.add_argument("--strategy", choices=["full", "frozen", "lora"], help="what trains (default full)")
+    finetune.add_argument("--lora-rank", type=int, default=8, help="LoRA rank (strategy lora)")
+    finetune.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scaling alpha (strategy lora)")
+    finetune.set_defaults(handler=cmd_finetune)
 
     describe = commands.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
@@ -76,6 +81,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) -> None:
+    """The options every training command shares (run, pretrain, finetune)."""
+    if with_model:
+        parser.add_argument("--model", help="registered model name (see `pretrec models`)")
+    parser.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
+    parser.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
+    parser.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
+    parser.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="model or trainer option, repeatable (e.g. --set epochs=20)")
+    parser.add_argument("--config", help="YAML file with model, dataset, split, seeds, set: {...}")
+    parser.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
+    parser.add_argument("--protocol", choices=["full", "sampled"], help="ranking protocol (default full)")
+    parser.add_argument("--sampler", choices=["uniform", "popularity"], help="sampled protocol: negatives")
+    parser.add_argument("--min-rating", type=float, help="keep ratings >= this, as implicit feedback")
+    parser.add_argument("--dedup", action="store_true", help="drop repeated (user, item) pairs")
+    parser.add_argument("--k-core", type=int, default=0, help="keep users and items with >= K events")
+    parser.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+CONFIG_KEYS = {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output", "init", "strategy"}
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """Merge the YAML config (if any) with command-line flags; flags win."""
     from pretrec.config import parse_assignments
@@ -88,13 +117,13 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         if not path.exists():
             raise PretrecError(f"config file not found: {path}")
         loaded = yaml.safe_load(path.read_text()) or {}
-        unknown = set(loaded) - {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output"}
+        unknown = set(loaded) - CONFIG_KEYS
         if unknown:
             raise PretrecError(f"{path}: unknown top-level keys {sorted(unknown)}")
         settings |= loaded
         settings["set"] = dict(loaded.get("set") or {})
-    for key in ("model", "dataset", "format", "split", "protocol", "output"):
-        if getattr(args, key) is not None:
+    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy"):
+        if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     settings["set"] |= parse_assignments(args.set)
     if args.seeds:
@@ -116,17 +145,69 @@ def _columns(text: str | None) -> dict[str, str] | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pretrec.experiment import run_seeds
+
+    _train_and_print(args, _settings(args), run_seeds)
+    return 0
+
+
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    from pretrec.experiment import run_seeds
+    from pretrec.pretrain.model import OBJECTIVES
+
+    args.model = "pretrainer"
+    settings = _settings(args)
+    weights = {}
+    for item in args.objective:
+        name, _, weight = item.partition("=")
+        if name not in OBJECTIVES:
+            raise PretrecError(f"unknown objective '{name}'; choose from {', '.join(OBJECTIVES)}")
+        try:
+            weights[f"{name}_weight"] = float(weight) if weight else 1.0
+        except ValueError:
+            raise PretrecError(f"objective weight must be a number, got '{item}'") from None
+    if weights:
+        settings["set"] |= {f"{name}_weight": 0.0 for name in OBJECTIVES} | weights
+    _train_and_print(args, settings, run_seeds)
+    return 0
+
+
+def cmd_finetune(args: argparse.Namespace) -> int:
+    from pretrec.finetune import finetune
+
+    if args.model is None and not args.config:
+        args.model = "sasrec"
+    settings = _settings(args)
+    if not settings.get("init"):
+        raise PretrecError("--init is required (a checkpoint folder, e.g. runs/pre/checkpoint)")
+
+    def runner(model: str, dataset: Any, seeds: Sequence[int], **kwargs: Any):
+        from pretrec.experiment import summarise
+
+        reports = finetune(settings["init"], dataset, settings.get("strategy") or "full", model, seeds=seeds,
+                           lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, **kwargs)
+        return reports, summarise(reports)
+
+    transfer = _train_and_print(args, settings, runner).transfer
+    print(f"fine-tuned from {transfer['checkpoint']} ({transfer['source_model']}), strategy {transfer['strategy']}: "
+          f"{transfer['parameters']['trainable']:,} of {transfer['parameters']['total']:,} parameters trained; "
+          f"items mapped {transfer['items_mapped']}, new {transfer['items_new']}")
+    return 0
+
+
+def _train_and_print(args: argparse.Namespace, settings: dict[str, Any], runner: Any) -> Report:
+    """Load and filter the data, call `runner` (run_seeds or alike), print the metric table;
+    returns the first seed's report."""
     from pretrec.data.filters import apply_filters
     from pretrec.eval.protocol import Protocol
-    from pretrec.experiment import load, run_seeds
+    from pretrec.experiment import load
 
-    settings = _settings(args)
     protocol = Protocol(ranking=settings.get("protocol") or "full", sampler=args.sampler or "uniform")
     output = settings.get("output")
     seeds = settings["seeds"]
     dataset = apply_filters(load(settings["dataset"], settings.get("format"), _columns(args.columns)),
                             args.min_rating, args.dedup, args.k_core)
-    reports, summary = run_seeds(
+    reports, summary = runner(
         settings["model"], dataset, seeds, split=settings["split"], options=settings["set"],
         format=settings.get("format"), protocol=protocol, output=output, progress=not args.quiet,
     )
@@ -136,7 +217,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1))
     if output:
         print(f"run folder: {output}")
-    return 0
+    return report
 
 
 def format_table(rows: dict[str, dict[str, tuple[float, float]]], with_std: bool = False,

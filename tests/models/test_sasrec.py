@@ -9,14 +9,15 @@ from pretrec.errors import ConfigError
 from pretrec.models.sasrec import SASRec, SASRecConfig
 
 
-def model(norm: str = "post") -> SASRec:
+def model(norm: str = "post", positions: str = "from_end") -> SASRec:
     torch.manual_seed(0)
-    return SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm), n_users=1, n_items=10).eval()
+    config = SASRecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm, positions=positions)
+    return SASRec(config, n_users=1, n_items=10).eval()
 
 
-@pytest.mark.parametrize("norm", ["pre", "post"])
-def test_left_padding_does_not_change_states(norm: str) -> None:
-    sasrec = model(norm)
+@pytest.mark.parametrize(("norm", "positions"), [("pre", "from_end"), ("post", "from_end"), ("post", "from_start")])
+def test_left_padding_does_not_change_states(norm: str, positions: str) -> None:
+    sasrec = model(norm, positions)
     with torch.no_grad():
         short = sasrec.encode(torch.tensor([[3, 4, 5]]))
         padded = sasrec.encode(torch.tensor([[0, 0, 0, 3, 4, 5]]))

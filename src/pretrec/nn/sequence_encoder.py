@@ -1,7 +1,8 @@
 """Item sequences -> contextual states: item + position embeddings, dropout, transformer.
 
-Shared by SASRec (causal) and BERT4Rec (bidirectional). Positions are counted from the end of
-the sequence, so length-bucketed batches and full-length scoring see the same positions.
+Shared by SASRec (causal) and BERT4Rec (bidirectional). Positions depend only on a row's own
+items (counted from its end or its start), so length-bucketed batches and full-length scoring
+see the same positions.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class TransformerSequenceConfig(Config):
     """Most recent items a sequence keeps."""
     init_std: float = 0.02
     """Standard deviation of the normal initialisation of weights."""
+    positions: Literal["from_end", "from_start"] = "from_end"
+    """Position ids count back from the latest item (original SASRec, left-padded) or forward
+    from the oldest item in the window (RecBole)."""
     bucket: bool = True
     """Group users of similar length into batches (pads each batch only to its longest)."""
 
@@ -54,6 +58,7 @@ class ItemSequenceEncoder(nn.Module):
     def __init__(self, n_tokens: int, config: TransformerSequenceConfig):
         super().__init__()
         shape, self.max_len, init_std = config.encoder_shape(), config.max_len, config.init_std
+        self.from_start = config.positions == "from_start"
         self.item_embedding = nn.Embedding(n_tokens, shape.hidden_size, padding_idx=0)
         self.position_embedding = nn.Embedding(self.max_len, shape.hidden_size)
         self.embedding_dropout = nn.Dropout(shape.dropout)
@@ -67,7 +72,11 @@ class ItemSequenceEncoder(nn.Module):
 
     def forward(self, inputs: torch.Tensor, causal: bool) -> torch.Tensor:
         length = inputs.shape[1]
-        positions = torch.arange(self.max_len - length, self.max_len, device=inputs.device)
-        x = self.item_embedding(inputs) + self.position_embedding(positions)[None]  # (B, L, H)
+        if self.from_start:  # (B, L): 0 at each row's oldest item (padding clamps to 0)
+            first = length - (inputs > 0).sum(1, keepdim=True)
+            positions = (torch.arange(length, device=inputs.device)[None] - first).clamp(min=0)
+        else:  # (1, L): the same for every row, right-aligned
+            positions = torch.arange(self.max_len - length, self.max_len, device=inputs.device)[None]
+        x = self.item_embedding(inputs) + self.position_embedding(positions)  # (B, L, H)
         x = self.embedding_dropout(self.encoder.normalise_input(x))
         return self.encoder(x, padding=inputs == 0, causal=causal)
