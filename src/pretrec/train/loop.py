@@ -104,6 +104,7 @@ def train_model(
     writer = _tensorboard(config.tensorboard_dir)
     started = time.perf_counter()
     for epoch in range(start_epoch, config.epochs):
+        epoch_started = time.perf_counter()
         model.train()
         sums: dict[str, float] = {}
         n_batches = 0
@@ -127,11 +128,14 @@ def train_model(
                 sums[name] = sums.get(name, 0.0) + float(value.detach())
             n_batches += 1
             bar.set_postfix(loss=f"{float(total.detach()):.4f}")
-        record = {"epoch": epoch + 1, **{f"loss/{k}": v / max(n_batches, 1) for k, v in sums.items()}}
+        record = {"epoch": epoch + 1, **{f"loss/{k}": v / max(n_batches, 1) for k, v in sums.items()},
+                  "time/train_seconds": time.perf_counter() - epoch_started}
         if validator is not None and (epoch + 1) % config.eval_every == 0:
             model.eval()
+            valid_started = time.perf_counter()
             with torch.inference_mode():
                 metrics = validator(model)
+            record["time/valid_seconds"] = time.perf_counter() - valid_started
             value = metrics[config.metric]
             record |= {f"valid/{k}": v for k, v in metrics.items()}
             if value > result.best_metric:
@@ -179,6 +183,7 @@ def _log(record: dict[str, float], writer, progress: bool, shown: str) -> None:
     """Losses and the selection metric to the console/log; every value to TensorBoard."""
     epoch = int(record["epoch"])
     text = " ".join(f"{k}={v:.4f}" for k, v in record.items() if k.startswith("loss/") or k == shown)
+    text += f" train {record['time/train_seconds']:.1f}s"
     log.info("epoch %d %s", epoch, text)
     if progress:
         tqdm.write(f"epoch {epoch}: {text}")
