@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from pretrec.data.split import leave_one_out
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
-from pretrec.train.loop import TrainConfig
+from pretrec.train.loop import TrainConfig, autocast_dtype
 
 
 def make_model(split, seed: int = 0) -> BPRMF:
@@ -52,3 +53,21 @@ def test_tensorboard_logs_losses(planted_dataset, tmp_path) -> None:
     config = TrainConfig(epochs=1, batch_size=64, progress=False, tensorboard_dir=str(tmp_path / "tb"))
     make_model(split).fit(split.train, seed=0, train_config=config)
     assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
+
+
+def test_bf16_autocast_is_chosen_only_where_asked_or_supported() -> None:
+    cpu = torch.device("cpu")
+    assert autocast_dtype("auto", cpu) is None and autocast_dtype("off", cpu) is None
+    assert autocast_dtype("bf16", cpu) is torch.bfloat16
+
+
+def test_forced_bf16_trains_a_transformer_on_cpu(planted_dataset) -> None:
+    from pretrec.models.sasrec import SASRec, SASRecConfig
+
+    torch.manual_seed(0)
+    model = SASRec(SASRecConfig(hidden_size=16, inner_size=32, max_len=10), planted_dataset.n_users, planted_dataset.n_items)
+    result = model.fit(planted_dataset.interactions, train_config=TrainConfig(
+        epochs=3, batch_size=32, learning_rate=0.01, mixed_precision="bf16", progress=False))
+    losses = [record["loss/ce"] for record in result.fit_result.history]
+    assert all(np.isfinite(losses)) and losses[-1] < losses[0]
+    assert model.item_embedding.weight.dtype == torch.float32  # autocast leaves weights in fp32
