@@ -55,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(finetune)
     finetune.add_argument("--init", help="checkpoint folder to start from (a run's checkpoint/)")
     finetune.add_argument("--strategy", choices=["full", "frozen", "lora"], help="what trains (default full)")
-    finetune.add_argument("--lora-rank", type=int, default=8, help="LoRA rank (strategy lora)")
-    finetune.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scaling alpha (strategy lora)")
+    finetune.add_argument("--lora-rank", type=int, help="LoRA rank (strategy lora; default 8)")
+    finetune.add_argument("--lora-alpha", type=float, help="LoRA scaling alpha (strategy lora; default 16)")
     finetune.set_defaults(handler=cmd_finetune)
 
     describe = commands.add_parser("describe", help="dataset statistics")
@@ -102,7 +102,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
-CONFIG_KEYS = {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output", "init", "strategy"}
+CONFIG_KEYS = {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output", "init", "strategy",
+               "lora_rank", "lora_alpha"}
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             raise PretrecError(f"{path}: unknown top-level keys {sorted(unknown)}")
         settings |= loaded
         settings["set"] = dict(loaded.get("set") or {})
-    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy"):
+    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy", "lora_rank", "lora_alpha"):
         if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     settings["set"] |= parse_assignments(args.set)
@@ -185,7 +186,8 @@ def cmd_finetune(args: argparse.Namespace) -> int:
         from pretrec.experiment import summarise
 
         reports = finetune(settings["init"], dataset, settings.get("strategy") or "full", model, seeds=seeds,
-                           lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, **kwargs)
+                           lora_rank=int(settings.get("lora_rank") or 8),
+                           lora_alpha=float(settings.get("lora_alpha") or 16.0), **kwargs)
         return reports, summarise(reports)
 
     transfer = _train_and_print(args, settings, runner).transfer

@@ -48,6 +48,8 @@ def test_a_different_encoder_shape_is_refused() -> None:
     with pytest.raises(ConfigError, match="conflicts"):
         encoder_options({"hidden_size": 8}, {"hidden_size": 16})
     assert encoder_options({"hidden_size": 8, "n_layers": 2}, {"dropout": 0.2}) == {"dropout": 0.2, "hidden_size": 8, "n_layers": 2}
+    inherited = encoder_options({"norm": "pre", "positions": "from_start", "dropout": 0.5}, {})
+    assert inherited == {"norm": "pre", "positions": "from_start"}  # meaning, not regularisation
 
 
 def trained_with(strategy: str, split) -> tuple[dict[str, torch.Tensor], SASRec, dict[str, int]]:

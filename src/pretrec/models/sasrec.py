@@ -4,9 +4,9 @@ A causal transformer reads the user's items in time order; the output at each po
 every item as the next one by a dot product with the (shared) item embeddings. Trained here with
 full-softmax cross-entropy over all items at every position, which Klenitskiy & Vasilev
 (RecSys 2023) showed lifts SASRec well above its originally published BCE figures.
-Differences from the paper: pre-layer-norm blocks with GELU (as in `pretrec.nn.transformer`),
-BERT-style N(0, 0.02) initialisation, and positions counted from the end of the sequence so
-length-bucketed batches and full-length scoring see the same positions.
+Layout as RecBole's SASRec by default: layer norm on the embeddings and after each residual sum
+(post-LN), GELU feed-forward, BERT-style N(0, 0.02) initialisation (`norm="pre"` selects pre-LN
+blocks). Positions count back from the latest item, as in the paper's left-padded sequences.
 """
 
 from __future__ import annotations
