@@ -1,0 +1,452 @@
+"""Time to quality: pretrec's SASRec against RecBole 1.2.1's SASRec (CE loss), side by side.
+
+One run, one machine, one data file, one split (leave-one-out by position), one metric
+definition; the two frameworks train one after the other, never at once. RecBole is installed
+from PyPI into its own venv `.peers/recbole` (see ../shared/PEERS.md) and runs in a subprocess:
+this same file, executed by that venv's python with `--recbole-driver SPEC`, is the driver.
+
+What an epoch is: RecBole trains on every prefix of every training sequence as its own sample
+(`train_batch_size` prefixes per step); pretrec trains on one sequence per user, a target at
+every position (`batch_size` users per step, length-bucketed). Both see the same targets per
+epoch (pretrec keeps only each user's last `max_len + 1` training items), in far fewer steps.
+
+Time to quality: target = min(best valid NDCG@10 of each side); per side, the cumulative
+training seconds up to the first epoch whose valid NDCG@10 reaches the target, plus one
+full-ranking validation pass (the median of that side's passes).
+
+Protocol: by default RecBole's full-ranking evaluation is given pretrec's masking (the user's
+context items other than the target scored -inf); RecBole alone masks nothing for sequential
+models (`--recbole-masking native`). Ties: pretrec counts tied items as ranked above the target,
+RecBole ranks by `torch.topk` order. The file exceeds 300 lines because the driver lives in it.
+
+usage: python bench/peer_recbole.py ../shared/data/seq/Beauty.txt --epochs 200 --patience 10 \
+    --threads 2 --max-seconds 3600 [--only both] [--output runs/peers/recbole-Beauty.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER_VENV = ROOT / ".peers" / "recbole"
+PEER_PACKAGES = ("torch==2.13.0", "recbole==1.2.1", "numpy<2", "scipy<1.13", "setuptools<81")
+METRIC = "ndcg@10"
+
+# RecBole settings that fix the protocol; hyper-parameters come from the command line.
+RECBOLE_PROTOCOL: dict[str, Any] = {
+    "loss_type": "CE",
+    "train_neg_sample_args": None,
+    "eval_args": {"split": {"LS": "valid_and_test"}, "order": "TO", "mode": "full"},
+    "metrics": ["NDCG", "Hit"],
+    "topk": [10],
+    "valid_metric": "NDCG@10",
+    "load_col": None,  # load every column of the atomic file, the timestamp included
+    "eval_step": 1,
+    "show_progress": False,
+    "metric_decimal_place": 10,  # RecBole rounds metrics to 4 places by default
+    "reproducibility": True,
+}
+
+
+def read_sequences(path: Path) -> dict[str, list[str]]:
+    """user -> items in time order, from a seq file (`user item item ...`; a user may span lines)."""
+    sequences: dict[str, list[str]] = {}
+    with path.open() as lines:
+        for line in lines:
+            tokens = line.split()
+            if len(tokens) > 1:
+                sequences.setdefault(tokens[0], []).extend(tokens[1:])
+    return sequences
+
+
+def write_atomic(sequences: dict[str, list[str]], folder: Path, name: str) -> Path:
+    """RecBole's atomic `.inter` file; the timestamp is the position in the user's sequence."""
+    (folder / name).mkdir(parents=True, exist_ok=True)
+    path = folder / name / f"{name}.inter"
+    with path.open("w") as out:
+        out.write("user_id:token\titem_id:token\ttimestamp:float\n")
+        for user, items in sequences.items():
+            out.writelines(f"{user}\t{item}\t{position}\n" for position, item in enumerate(items))
+    return path
+
+
+def epoch_sizes(sequences: dict[str, list[str]], batch_size: int, max_len: int) -> dict[str, dict[str, int]]:
+    """Steps and targets per epoch of each framework, from leave-one-out training lengths."""
+    train = [len(s) - 2 if len(s) >= 3 else len(s) for s in sequences.values()]
+    trained = [n for n in train if n >= 2]
+    prefixes = sum(n - 1 for n in trained)  # RecBole: one sample per prefix
+    return {
+        "pretrec": {"sequences": len(trained), "targets": sum(min(n, max_len + 1) - 1 for n in trained),
+                    "batches": math.ceil(len(trained) / batch_size)},
+        "recbole": {"targets": prefixes, "batches": math.ceil(prefixes / batch_size)},
+    }
+
+
+def ensure_recbole() -> Path:
+    """The peer venv's python, installing RecBole into it first when it is missing."""
+    python = PEER_VENV / "bin" / "python"
+    if python.exists() and subprocess.run([python, "-c", "import recbole"], capture_output=True).returncode == 0:
+        return python
+    print(f"installing RecBole into {PEER_VENV} (about 80 s, 1.5 GiB)", flush=True)
+    subprocess.run(["python3", "-m", "venv", PEER_VENV], check=True)
+    subprocess.run([PEER_VENV / "bin" / "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return python
+
+
+def run_recbole(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
+    python = ensure_recbole()
+    with tempfile.TemporaryDirectory(prefix="peer-recbole-") as work:
+        work_dir = Path(work)
+        name = "data"
+        started = time.perf_counter()
+        inter = write_atomic(read_sequences(data_path), work_dir, name)
+        convert_seconds = time.perf_counter() - started
+        config = {
+            **RECBOLE_PROTOCOL,
+            "data_path": str(work_dir), "checkpoint_dir": str(work_dir / "saved"),
+            "hidden_size": args.hidden_size, "n_layers": args.n_layers, "n_heads": args.n_heads,
+            "inner_size": args.inner_size, "hidden_dropout_prob": args.dropout,
+            "attn_dropout_prob": args.attention_dropout, "MAX_ITEM_LIST_LENGTH": args.max_len,
+            "train_batch_size": args.batch_size, "learning_rate": args.learning_rate,
+            "epochs": args.epochs, "seed": args.seed, "use_gpu": args.device != "cpu",
+            # RecBole stops once `stopping_step` validations in a row did not reach the best;
+            # pretrec after `patience` validations without improvement: the same at patience - 1
+            "stopping_step": max(args.patience - 1, 0),
+        }
+        spec = {"dataset": name, "inter": str(inter), "config": config, "threads": args.threads,
+                "max_seconds": args.max_seconds, "masking": args.recbole_masking,
+                "output": str(work_dir / "result.json")}
+        (work_dir / "spec.json").write_text(json.dumps(spec))
+        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads),
+               "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}  # torch>=2.6 refuses RecBole's checkpoints otherwise
+        started = time.perf_counter()
+        subprocess.run([python, Path(__file__).resolve(), "--recbole-driver", work_dir / "spec.json"],
+                       cwd=work_dir, env=env, check=True)
+        result = json.loads((work_dir / "result.json").read_text())
+    result["wall_seconds"] = time.perf_counter() - started
+    result["convert_seconds"] = convert_seconds
+    return result
+
+
+def run_pretrec(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
+    import torch
+
+    import pretrec
+    from pretrec.experiment import FitHooks, fit_and_evaluate, load, make_split
+
+    class Deadline(FitHooks):
+        """Skips every epoch after the one that ends past `max_seconds` of training wall time:
+        the loop then validates unchanged weights until its patience runs out (never an
+        improvement, so the selected model is unaffected); those epochs are dropped below."""
+
+        def __init__(self, max_seconds: float):
+            self.max_seconds, self.started, self.last_epoch = max_seconds, None, 0
+
+        def before_fit(self, model: Any) -> dict[str, Any]:
+            train_batches = model.train_batches
+
+            def capped(*batch_args: Any):
+                now = time.perf_counter()
+                self.started = self.started or now
+                if now - self.started >= self.max_seconds:
+                    return iter(())
+                self.last_epoch += 1
+                return train_batches(*batch_args)
+
+            model.train_batches = capped
+            return {}
+
+    torch.set_num_threads(args.threads)
+    options = {"hidden_size": args.hidden_size, "n_layers": args.n_layers, "n_heads": args.n_heads,
+               "inner_size": args.inner_size, "dropout": args.dropout, "attention_dropout": args.attention_dropout,
+               "max_len": args.max_len, "batch_size": args.batch_size, "learning_rate": args.learning_rate,
+               "epochs": args.epochs, "patience": args.patience, "device": args.device}
+    started = time.perf_counter()
+    # what experiment.run("sasrec", path, options=..., seed=...) does, plus the time-cap hook
+    dataset = load(data_path, "seq")
+    deadline = Deadline(args.max_seconds or math.inf)
+    report = fit_and_evaluate("sasrec", dataset, make_split(dataset, "loo"), options, args.seed,
+                              progress=False, hooks=deadline).report
+    wall = time.perf_counter() - started
+    history = [record for record in report.training["history"] if record["epoch"] <= deadline.last_epoch]
+    capped = deadline.last_epoch < len(report.training["history"])
+    return {
+        "framework": "pretrec", "version": pretrec.__version__, "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "epochs": [{"epoch": r["epoch"], "train_seconds": r["time/train_seconds"],
+                    "valid_seconds": r["time/valid_seconds"], "valid_ndcg@10": r[f"valid/{METRIC}"]}
+                   for r in history],
+        "best_epoch": report.training["best_epoch"], "best_valid_ndcg@10": report.training["best_valid"],
+        "valid_users": report.split["valid"], "test_users": report.split["test"],
+        "test": {"ndcg@10": report.metrics["ndcg@10"], "hr@10": report.metrics["hr@10"]},
+        "final_valid_pass_seconds": report.timings["valid_eval_seconds"],
+        "test_pass_seconds": report.timings["test_eval_seconds"],
+        "fit_seconds": report.timings["fit_seconds"], "wall_seconds": wall,
+        "stopped": "max_seconds" if capped else "patience_or_epochs",
+    }
+
+
+def time_to_quality(side: dict[str, Any], target: float) -> dict[str, float]:
+    """Training seconds until valid NDCG@10 first reaches `target`, plus one validation pass."""
+    valid_pass = statistics.median(e["valid_seconds"] for e in side["epochs"])
+    train_seconds = 0.0
+    for epoch in side["epochs"]:
+        train_seconds += epoch["train_seconds"]
+        if epoch["valid_ndcg@10"] >= target:
+            return {"epoch": epoch["epoch"], "train_seconds": train_seconds, "valid_pass_seconds": valid_pass,
+                    "seconds": train_seconds + valid_pass}
+    raise ValueError(f"{side['framework']} never reached valid NDCG@10 {target}")
+
+
+def summarise(sides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for name, side in sides.items():
+        summary[name] = {
+            "train_seconds_per_epoch_median": statistics.median(e["train_seconds"] for e in side["epochs"]),
+            "valid_pass_seconds_median": statistics.median(e["valid_seconds"] for e in side["epochs"]),
+            "epochs_run": len(side["epochs"]), "best_epoch": side["best_epoch"],
+            "best_valid_ndcg@10": side["best_valid_ndcg@10"], "test": side["test"],
+        }
+    if len(sides) == 2:
+        target = min(side["best_valid_ndcg@10"] for side in sides.values())
+        summary["target_valid_ndcg@10"] = target
+        for name, side in sides.items():
+            summary[name]["time_to_quality"] = time_to_quality(side, target)
+        ratio = {key: summary["recbole"][key] / max(summary["pretrec"][key], 1e-9)
+                 for key in ("train_seconds_per_epoch_median", "valid_pass_seconds_median")}
+        ratio["time_to_quality"] = (summary["recbole"]["time_to_quality"]["seconds"]
+                                    / summary["pretrec"]["time_to_quality"]["seconds"])
+        summary["ratio_recbole_over_pretrec"] = ratio
+    return summary
+
+
+def print_tables(sides: dict[str, dict[str, Any]], sizes: dict[str, dict[str, int]],
+                 summary: dict[str, Any]) -> None:
+    names = list(sides)
+    ratio = summary.get("ratio_recbole_over_pretrec", {})
+    target = summary.get("target_valid_ndcg@10")
+
+    def row(label: str, cells: list[str], ratio_cell: str = "") -> None:
+        print(f"| {label} | " + " | ".join(cells) + (f" | {ratio_cell} |" if ratio else " |"))
+
+    print("\n| | " + " | ".join(names) + (" | RecBole / pretrec |" if ratio else " |"))
+    print("|---" * (len(names) + 1 + bool(ratio)) + "|")
+    row("batches / epoch", [str(sides[n].get("batches_per_epoch", sizes[n]["batches"])) for n in names])
+    row("targets / epoch", [str(sizes[n]["targets"]) for n in names])
+    row("train s / epoch (median)", [f"{summary[n]['train_seconds_per_epoch_median']:.2f}" for n in names],
+        f"{ratio.get('train_seconds_per_epoch_median', 0):.2f}x")
+    row("full-ranking valid pass s (median)", [f"{summary[n]['valid_pass_seconds_median']:.2f}" for n in names],
+        f"{ratio.get('valid_pass_seconds_median', 0):.2f}x")
+    row("epochs run (best)", [f"{summary[n]['epochs_run']} ({summary[n]['best_epoch']})" for n in names])
+    row("best valid NDCG@10", [f"{summary[n]['best_valid_ndcg@10']:.4f}" for n in names])
+    if target is not None:
+        reached = [summary[n]["time_to_quality"] for n in names]
+        cells = [f"{r['seconds']:.1f} s (epoch {r['epoch']})" for r in reached]
+        row(f"time to valid NDCG@10 >= {target:.4f}", cells, f"{ratio['time_to_quality']:.2f}x")
+    row("test NDCG@10", [f"{summary[n]['test']['ndcg@10']:.4f}" for n in names])
+    row("test HR@10", [f"{summary[n]['test']['hr@10']:.4f}" for n in names])
+    print("\n| epoch | " + " | ".join(f"{n} train s | {n} valid NDCG@10" for n in names) + " |")
+    print("|---" * (1 + 2 * len(names)) + "|")
+    for index in range(max(len(sides[n]["epochs"]) for n in names)):
+        cells = []
+        for n in names:
+            epochs = sides[n]["epochs"]
+            cells += [f"{epochs[index]['train_seconds']:.2f}", f"{epochs[index]['valid_ndcg@10']:.4f}"] \
+                if index < len(epochs) else ["", ""]
+        print(f"| {index + 1} | " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset", type=Path, help="a pretrec seq file: `user item item ...` per line")
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--patience", type=int, default=10, help="validations without improvement before stopping")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--device", default="auto", help="auto (cuda when there is one), cpu or cuda; both sides")
+    parser.add_argument("--only", choices=("pretrec", "recbole", "both"), default="both")
+    parser.add_argument("--max-seconds", type=float, default=0.0,
+                        help="stop a side after the epoch that ends past this much training wall time (0: no cap)")
+    parser.add_argument("--recbole-masking", choices=("pretrec", "native"), default="pretrec",
+                        help="'pretrec': RecBole's ranking masks context items as pretrec's does; "
+                             "'native': RecBole's own (nothing masked for sequential models)")
+    parser.add_argument("--hidden-size", type=int, default=64)
+    parser.add_argument("--n-layers", type=int, default=2)
+    parser.add_argument("--n-heads", type=int, default=2)
+    parser.add_argument("--inner-size", type=int, default=256)
+    parser.add_argument("--dropout", type=float, default=0.5)
+    parser.add_argument("--attention-dropout", type=float, default=0.5)
+    parser.add_argument("--max-len", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--learning-rate", type=float, default=0.001)
+    parser.add_argument("--output", type=Path, help="JSON path (default runs/peers/recbole-<dataset>.json)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    output = args.output or Path("runs") / "peers" / f"recbole-{args.dataset.stem}.json"
+    sizes = epoch_sizes(read_sequences(args.dataset), args.batch_size, args.max_len)
+    sides: dict[str, dict[str, Any]] = {}
+    if args.only in ("pretrec", "both"):
+        sides["pretrec"] = run_pretrec(args, args.dataset) | {"batches_per_epoch": sizes["pretrec"]["batches"]}
+    if args.only in ("recbole", "both"):
+        sides["recbole"] = run_recbole(args, args.dataset)
+    summary = summarise(sides)
+    print_tables(sides, sizes, summary)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({
+        "dataset": str(args.dataset),
+        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "epoch_sizes": sizes, "summary": summary, "runs": sides,
+    }, indent=1))
+    print(f"\nwrote {output}")
+
+
+# ---- the driver: runs inside .peers/recbole, imports RecBole only -------------------------------
+
+
+def context_masks(spec: dict[str, Any], dataset: Any) -> dict[str, tuple[Any, Any]]:
+    """Per RecBole user id, the items pretrec masks: valid -> the training items, test -> those and
+    the valid item; the target itself is never masked. As CSR (offsets, items) tensors."""
+    import numpy as np
+    import torch
+
+    users: dict[str, list[str]] = {}
+    with open(spec["inter"]) as lines:
+        next(lines)
+        for line in lines:
+            user, item, _ = line.split("\t")
+            users.setdefault(user, []).append(item)
+    user_ids, item_ids = dataset.field2token_id[dataset.uid_field], dataset.field2token_id[dataset.iid_field]
+    masks = {}
+    for part, held_out in (("valid", 2), ("test", 1)):
+        lists = [np.zeros(0, dtype=np.int64)] * dataset.user_num
+        for user, items in users.items():
+            if len(items) >= 3:
+                ids = np.array([item_ids[i] for i in items[: len(items) - held_out]], dtype=np.int64)
+                lists[user_ids[user]] = np.setdiff1d(ids, [item_ids[items[len(items) - held_out]]])
+        offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])])
+        masks[part] = (torch.from_numpy(offsets), torch.from_numpy(np.concatenate(lists)))
+    return masks
+
+
+def recbole_driver(spec_path: Path) -> None:
+    spec = json.loads(spec_path.read_text())
+    sys.argv = sys.argv[:1]  # RecBole's Config reads the command line
+    # RecBole 1.2.1 under pandas 3 / torch 2.13 warns on every run (pandas copy-on-write
+    # `fillna(inplace=True)` no-ops, which only matter for missing values; deprecated amp, torch.load)
+    warnings.filterwarnings("ignore", module=r"recbole\.")
+    import pandas
+    import recbole
+    import torch
+    from recbole.config import Config
+    from recbole.data import create_dataset, data_preparation
+    from recbole.model.sequential_recommender import SASRec
+    from recbole.trainer import Trainer
+    from recbole.utils import init_seed
+
+    class DeadlineReached(Exception):
+        pass
+
+    class TimedTrainer(Trainer):
+        """RecBole's Trainer, timing each training epoch and validation pass itself."""
+
+        def __init__(self, config: Any, model: Any, max_seconds: float, masks: dict[str, Any] | None):
+            super().__init__(config, model)
+            self.max_seconds, self.started, self.history = max_seconds, None, []
+            self.masks, self.mask = masks, None
+
+        def _train_epoch(self, train_data, epoch_idx, loss_func=None, show_progress=False):
+            now = time.perf_counter()
+            self.started = self.started or now
+            if self.max_seconds and now - self.started >= self.max_seconds:
+                raise DeadlineReached
+            batches = 0
+
+            def counted(interaction):
+                nonlocal batches
+                batches += 1
+                return self.model.calculate_loss(interaction)
+
+            loss = super()._train_epoch(train_data, epoch_idx, counted, show_progress)
+            self.history.append({"epoch": epoch_idx + 1, "train_seconds": time.perf_counter() - now,
+                                 "batches": batches, "loss": loss / max(batches, 1)})
+            return loss
+
+        def _valid_epoch(self, valid_data, show_progress=False):
+            self.mask = self.masks and self.masks["valid"]
+            started = time.perf_counter()
+            score, result = super()._valid_epoch(valid_data, show_progress)
+            record = self.history[-1]
+            record |= {"valid_seconds": time.perf_counter() - started, "valid_ndcg@10": float(result["ndcg@10"]),
+                       "valid_hit@10": float(result["hit@10"])}
+            print(f"recbole epoch {record['epoch']}: loss {record['loss']:.4f} "
+                  f"train {record['train_seconds']:.1f}s valid {record['valid_seconds']:.1f}s "
+                  f"ndcg@10 {record['valid_ndcg@10']:.4f}", flush=True)
+            return score, result
+
+        def _full_sort_batch_eval(self, batched_data):
+            interaction, scores, positive_u, positive_i = super()._full_sort_batch_eval(batched_data)
+            if self.mask is not None:
+                offsets, items = (t.to(scores.device) for t in self.mask)
+                users = interaction[self.config["USER_ID_FIELD"]].to(scores.device)
+                starts, lengths = offsets[users], offsets[users + 1] - offsets[users]
+                rows = torch.repeat_interleave(torch.arange(len(users), device=scores.device), lengths)
+                first = torch.repeat_interleave(starts - (torch.cumsum(lengths, 0) - lengths), lengths)
+                scores[rows, items[first + torch.arange(len(rows), device=scores.device)]] = -torch.inf
+            return interaction, scores, positive_u, positive_i
+
+    torch.set_num_threads(spec["threads"])
+    started = time.perf_counter()
+    config = Config(model="SASRec", dataset=spec["dataset"], config_dict=spec["config"])
+    init_seed(config["seed"], config["reproducibility"])
+    dataset = create_dataset(config)
+    train_data, valid_data, test_data = data_preparation(config, dataset)
+    masks = context_masks(spec, dataset) if spec["masking"] == "pretrec" else None
+    init_seed(config["seed"] + config["local_rank"], config["reproducibility"])  # as run_recbole does
+    model = SASRec(config, train_data._dataset).to(config["device"])
+    trainer = TimedTrainer(config, model, spec["max_seconds"], masks)
+    setup_seconds = time.perf_counter() - started
+    stopped = "patience_or_epochs"
+    try:
+        trainer.fit(train_data, valid_data, verbose=False, saved=True, show_progress=False)
+    except DeadlineReached:
+        stopped = "max_seconds"
+    fit_seconds = time.perf_counter() - started - setup_seconds
+    trainer.mask = masks and masks["test"]
+    test_started = time.perf_counter()
+    test = trainer.evaluate(test_data, load_best_model=True, show_progress=False)
+    test_seconds = time.perf_counter() - test_started
+    history = [r for r in trainer.history if "valid_seconds" in r]
+    best = max(history, key=lambda r: r["valid_ndcg@10"])  # RecBole keeps the last of equal bests
+    best = [r for r in history if r["valid_ndcg@10"] == best["valid_ndcg@10"]][-1]
+    Path(spec["output"]).write_text(json.dumps({
+        "framework": "recbole", "version": recbole.__version__, "torch": torch.__version__,
+        "pandas": pandas.__version__,
+        "threads": torch.get_num_threads(), "masking": spec["masking"], "epochs": history,
+        "best_epoch": best["epoch"], "best_valid_ndcg@10": best["valid_ndcg@10"],
+        "batches_per_epoch": history[0]["batches"], "train_samples": len(train_data._dataset),
+        "valid_users": len(valid_data._dataset), "test_users": len(test_data._dataset),
+        "test": {"ndcg@10": float(test["ndcg@10"]), "hr@10": float(test["hit@10"])},
+        "test_pass_seconds": test_seconds, "setup_seconds": setup_seconds, "fit_seconds": fit_seconds,
+        "stopped": stopped, "config": {k: spec["config"][k] for k in sorted(spec["config"])},
+    }))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--recbole-driver":
+        recbole_driver(Path(sys.argv[2]))
+    else:
+        main()
