@@ -6,7 +6,7 @@ import numpy as np
 
 from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
-from pretrec.sampling.sequences import next_item_batches
+from pretrec.sampling.sequences import masked_item_batches, next_item_batches
 
 
 def histories(sequences: list[list[int]], n_items: int = 50) -> UserHistories:
@@ -59,3 +59,13 @@ def test_masked_batches_mask_only_items_and_at_least_one_per_row() -> None:
             original = hist.padded(np.array([int(user)]), row.shape[0])[0]
             restored = np.where(row.numpy() == 99, target.numpy(), row.numpy())
             assert (restored == original).all()
+
+
+def test_batch_scale_weighs_every_target_alike() -> None:
+    # lengths 2, 2, 9, 9 -> 1, 1, 8, 8 targets; two buckets of two users: 2 and 16 targets, mean 9
+    data = histories([[1, 2], [3, 4], list(range(10, 19)), list(range(20, 29))])
+    batches = list(next_item_batches(data, 2, 20, np.random.default_rng(0)))
+    by_targets = {int((b.targets > 0).sum()): b.scale for b in batches}
+    assert by_targets == {2: 2 / 9, 16: 16 / 9}
+    masked = list(masked_item_batches(data, 2, 20, 0.5, 99, np.random.default_rng(0)))
+    assert sorted(b.scale for b in masked) == [4 / 11, 18 / 11]  # items 2 + 2 and 9 + 9, mean 11

@@ -66,7 +66,7 @@ class CL4SRec(SASRec):
         policy, generator = self.policy(train), contrastive.torch_generator(rng)
         for batch in next_item.training_batches(self, train, batch_size, rng):
             yield ViewsBatch(batch.users, batch.inputs, batch.targets,
-                             policy(batch.inputs, generator), policy(batch.inputs, generator))
+                             policy(batch.inputs, generator), policy(batch.inputs, generator), scale=batch.scale)
 
     def loss(self, batch: ViewsBatch) -> dict[str, torch.Tensor]:
         return contrastive.loss(self, batch)

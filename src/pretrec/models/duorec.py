@@ -57,7 +57,7 @@ class DuoRec(SASRec):
         for batch in next_item.training_batches(self, train, batch_size, rng):
             last_targets = batch.targets[:, -1].numpy() - 1  # every row's latest target (0-based)
             positives = index.sample(last_targets, batch.inputs.shape[1], rng)
-            yield ViewsBatch(batch.users, batch.inputs, batch.targets, batch.inputs, torch.from_numpy(positives))
+            yield ViewsBatch(batch.users, batch.inputs, batch.targets, batch.inputs, torch.from_numpy(positives), scale=batch.scale)
 
     def loss(self, batch: ViewsBatch) -> dict[str, torch.Tensor]:
         return contrastive.loss(self, batch)

@@ -41,10 +41,12 @@ def training_batches(model: NextItemModel, train: Interactions, batch_size: int,
 
 
 def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-    """Cross-entropy over every item at every position that has a next item."""
+    """Cross-entropy over every item at every position that has a next item (the batch mean
+    times `batch.scale`, so every target of the epoch weighs the same)."""
     states = model.encode(batch.inputs)  # (B, L, H)
     has_target = batch.targets > 0  # P positions
-    return {"ce": losses.full_cross_entropy(states[has_target], item_weights(model), batch.targets[has_target] - 1)}
+    ce = losses.full_cross_entropy(states[has_target], item_weights(model), batch.targets[has_target] - 1)
+    return {"ce": ce * batch.scale}
 
 
 def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:

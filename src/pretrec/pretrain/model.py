@@ -56,7 +56,8 @@ class SequencePretrainer(CL4SRec):
         for batch in next_item.training_batches(self, train, batch_size, rng):
             masked_inputs, masked_targets = cloze(full_window(batch)[:, -config.max_len:], config.mask_probability, self.n_items + 1, generator)
             views = (policy(batch.inputs, generator), policy(batch.inputs, generator)) if config.contrastive_weight else (batch.inputs, batch.inputs)
-            yield PretrainBatch(batch.users, batch.inputs, batch.targets, *views, masked_inputs, masked_targets)
+            yield PretrainBatch(batch.users, batch.inputs, batch.targets, *views, masked_inputs, masked_targets,
+                                scale=batch.scale)
 
     def loss(self, batch: PretrainBatch) -> dict[str, torch.Tensor]:
         config: PretrainConfig = self.config  # type: ignore[assignment]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Self
 
 import numpy as np
@@ -67,6 +67,10 @@ class SequenceBatch(TensorBatch):
     users: torch.Tensor  # long (B,)
     inputs: torch.Tensor  # long (B, L)
     targets: torch.Tensor  # long (B, L): 1-based next item, 0 where there is none
+    scale: float = field(default=1.0, kw_only=True)
+    """Targets in this batch / mean targets per batch of the epoch. Multiplying the batch's mean
+    loss by it weighs every target alike, as random batches would, although length-bucketed
+    batches of short and long sequences hold very different numbers of targets."""
 
 
 @dataclass(frozen=True, eq=False)

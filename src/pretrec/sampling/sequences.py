@@ -37,7 +37,9 @@ def next_item_batches(
     """One epoch of `SequenceBatch`es over users with at least two training items."""
     users = np.flatnonzero(histories.lengths() >= 2)
     n_inputs = np.minimum(histories.lengths(users), max_len + 1) - 1  # positions with a target
-    for group in batch_order(n_inputs, batch_size, rng, bucket):
+    groups = batch_order(n_inputs, batch_size, rng, bucket)
+    mean_targets = n_inputs.sum() / max(len(groups), 1)
+    for group in groups:
         width = int(n_inputs[group].max())
         window = histories.padded(users[group], width + 1)  # (B, width + 1)
         inputs, targets = window[:, :-1], window[:, 1:].copy()
@@ -46,6 +48,7 @@ def next_item_batches(
             users=torch.from_numpy(users[group]),
             inputs=torch.from_numpy(np.ascontiguousarray(inputs)),
             targets=torch.from_numpy(targets),
+            scale=float(n_inputs[group].sum() / mean_targets),
         )
 
 
@@ -63,7 +66,9 @@ def masked_item_batches(
     A row with no masked item gets its latest item masked, the case scoring asks about."""
     users = np.flatnonzero(histories.lengths() >= 1)
     widths = np.minimum(histories.lengths(users), max_len)
-    for group in batch_order(widths, batch_size, rng, bucket):
+    groups = batch_order(widths, batch_size, rng, bucket)
+    mean_items = widths.sum() / max(len(groups), 1)  # masked targets are proportional to items
+    for group in groups:
         window = histories.padded(users[group], int(widths[group].max()))  # (B, W)
         masked = (rng.random(window.shape) < mask_probability) & (window > 0)
         masked[~masked.any(1), -1] = True
@@ -71,4 +76,5 @@ def masked_item_batches(
             users=torch.from_numpy(users[group]),
             inputs=torch.from_numpy(np.where(masked, mask_id, window)),
             targets=torch.from_numpy(np.where(masked, window, 0)),
+            scale=float(widths[group].sum() / mean_items),
         )
