@@ -38,7 +38,7 @@ def torch_generator(rng: np.random.Generator) -> torch.Generator:
 
 def representation(model: next_item.NextItemModel, sequences: torch.Tensor) -> torch.Tensor:
     """(B, L) right-aligned ids -> (B, H) state after each row's latest item."""
-    return model.encode(sequences)[:, -1]
+    return next_item.last_states(model.encode, sequences, model.config.length_groups)  # type: ignore[attr-defined]
 
 
 def loss(model: next_item.NextItemModel, batch: ViewsBatch) -> dict[str, torch.Tensor]:

@@ -40,8 +40,11 @@ class GRU4RecConfig(Config):
     """Dropout on item embeddings and on the recurrent output."""
     max_len: int = 50
     """Most recent items a sequence keeps."""
-    bucket: bool = True
-    """Group users of similar length into batches."""
+    bucket: bool = False
+    """Group users of similar length into batches (faster, but a batch of one length skews the
+    gradient; random batches train better, see `TransformerSequenceConfig.bucket`)."""
+    length_groups: int = 1
+    """Length groups a batch is encoded in; 1, because packed sequences skip padding already."""
 
 
 def shift_alignment(values: torch.Tensor, lengths: torch.Tensor, to_left: bool) -> torch.Tensor:

@@ -1,13 +1,13 @@
 """What every next-item sequence model shares, as free functions (inheritance stays flat).
 
-A next-item model has `config.max_len`, `config.bucket`, an `item_embedding` whose row 0 is
+A next-item model has `config.max_len`, `config.bucket`, `config.length_groups`, an `item_embedding` whose row 0 is
 padding, and `encode(inputs (B, L)) -> states (B, L, H)`; items are scored by the dot product of
 a state with the item embeddings (tied input/output, as in SASRec and BERT4Rec).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import numpy as np
@@ -40,12 +40,43 @@ def training_batches(model: NextItemModel, train: Interactions, batch_size: int,
     return next_item_batches(histories, batch_size, model.config.max_len, rng, model.config.bucket)
 
 
+def length_groups(inputs: torch.Tensor, groups: int) -> Iterator[tuple[torch.Tensor, int]]:
+    """(rows, width) for `groups` sets of rows of similar length; width = longest in the set.
+
+    Encoding `inputs[rows, -width:]` per group gives the same states as the whole padded batch
+    (padding never changes a state) at a fraction of the cost when lengths vary."""
+    lengths = (inputs > 0).sum(1)
+    order = torch.argsort(lengths)
+    for rows in order.chunk(max(1, min(groups, len(order)))):
+        yield rows, max(1, int(lengths[rows].max()))
+
+
+def states_at(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor, targets: torch.Tensor,
+              groups: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(P, H) states and (P,) 1-based targets at every position whose target is > 0."""
+    states, labels = [], []
+    for rows, width in length_groups(inputs, groups):
+        part_targets = targets[rows, -width:]
+        has_target = part_targets > 0
+        states.append(encode(inputs[rows, -width:])[has_target])
+        labels.append(part_targets[has_target])
+    return torch.cat(states), torch.cat(labels)
+
+
+def last_states(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor, groups: int) -> torch.Tensor:
+    """(B, H): each row's state after its latest item, rows in their original order."""
+    parts, order = [], []
+    for rows, width in length_groups(inputs, groups):
+        parts.append(encode(inputs[rows, -width:])[:, -1])
+        order.append(rows)
+    return torch.cat(parts)[torch.argsort(torch.cat(order))]
+
+
 def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, torch.Tensor]:
     """Cross-entropy over every item at every position that has a next item (the batch mean
     times `batch.scale`, so every target of the epoch weighs the same)."""
-    states = model.encode(batch.inputs)  # (B, L, H)
-    has_target = batch.targets > 0  # P positions
-    ce = losses.full_cross_entropy(states[has_target], item_weights(model), batch.targets[has_target] - 1)
+    states, targets = states_at(model.encode, batch.inputs, batch.targets, model.config.length_groups)
+    ce = losses.full_cross_entropy(states, item_weights(model), targets - 1)
     return {"ce": ce * batch.scale}
 
 

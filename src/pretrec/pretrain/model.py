@@ -65,9 +65,9 @@ class SequencePretrainer(CL4SRec):
         if config.next_weight:
             result["next"] = config.next_weight * next_item.full_softmax_loss(self, batch)["ce"]
         if config.masked_weight:
-            states = self.sequence_encoder(batch.masked_inputs, causal=False)
-            hidden = batch.masked_targets > 0
-            ce = losses.full_cross_entropy(states[hidden], next_item.item_weights(self), batch.masked_targets[hidden] - 1)
+            states, targets = next_item.states_at(lambda x: self.sequence_encoder(x, causal=False),
+                                                  batch.masked_inputs, batch.masked_targets, config.length_groups)
+            ce = losses.full_cross_entropy(states, next_item.item_weights(self), targets - 1)
             result["masked"] = config.masked_weight * ce
         if config.contrastive_weight:
             first = contrastive.representation(self, batch.first_view)
