@@ -88,6 +88,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
     parser.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
     parser.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
+    parser.add_argument("--item-attributes", help='JSON {"item_id": [attribute_id, ...]} (S3-Rec objectives)')
     parser.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="model or trainer option, repeatable (e.g. --set epochs=20)")
@@ -103,7 +104,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
 
 
 CONFIG_KEYS = {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output", "init", "strategy",
-               "lora_rank", "lora_alpha"}
+               "lora_rank", "lora_alpha", "item_attributes"}
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             raise PretrecError(f"{path}: unknown top-level keys {sorted(unknown)}")
         settings |= loaded
         settings["set"] = dict(loaded.get("set") or {})
-    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy", "lora_rank", "lora_alpha"):
+    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy", "lora_rank", "lora_alpha", "item_attributes"):
         if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     settings["set"] |= parse_assignments(args.set)
@@ -154,7 +155,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_pretrain(args: argparse.Namespace) -> int:
     from pretrec.experiment import run_seeds
-    from pretrec.pretrain.model import OBJECTIVES
+    from pretrec.models.pretrainer import OBJECTIVES
 
     args.model = "pretrainer"
     settings = _settings(args)
@@ -209,6 +210,10 @@ def _train_and_print(args: argparse.Namespace, settings: dict[str, Any], runner:
     seeds = settings["seeds"]
     dataset = apply_filters(load(settings["dataset"], settings.get("format"), _columns(args.columns)),
                             args.min_rating, args.dedup, args.k_core)
+    if settings.get("item_attributes"):
+        from pretrec.data.io.attributes import with_item_attributes
+
+        dataset, _ = with_item_attributes(dataset, settings["item_attributes"])
     reports, summary = runner(
         settings["model"], dataset, seeds, split=settings["split"], options=settings["set"],
         format=settings.get("format"), protocol=protocol, output=output, progress=not args.quiet,

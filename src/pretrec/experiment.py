@@ -113,6 +113,7 @@ def fit_and_evaluate(
     entry = MODELS.get(model_name)
     seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
+    model.use_side_information(dataset)
     transfer = hooks.before_fit(model)
     parameters = parameter_counts(model) if isinstance(model, NeuralRecommender) else {}
     has_valid = len(split.valid) > 0

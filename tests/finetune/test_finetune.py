@@ -15,9 +15,9 @@ from pretrec.experiment import run
 from pretrec.finetune import finetune
 from pretrec.finetune.strategies import apply_strategy, merge_lora
 from pretrec.finetune.warm_start import encoder_options, warm_start
+from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.nn.parameters import parameter_counts
-from pretrec.pretrain.model import PretrainConfig, SequencePretrainer
 from pretrec.sampling.batches import UserBatch
 from pretrec.train.checkpoint import load_model, save_model
 from pretrec.train.loop import TrainConfig

@@ -9,8 +9,8 @@ from pretrec.models.ease import EASE, EASEConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
+from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
-from pretrec.pretrain.model import PretrainConfig, SequencePretrainer
 from pretrec.registry import Registry
 
 MODELS = Registry("model")

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from pretrec.config import Config
-from pretrec.data.interactions import Interactions
+from pretrec.data.interactions import Dataset, Interactions
 from pretrec.sampling.batches import TensorBatch, UserBatch
 
 if TYPE_CHECKING:
@@ -52,6 +52,11 @@ class Recommender(ABC):
     @abstractmethod
     def score(self, batch: UserBatch) -> torch.Tensor:
         """float (len(batch), n_items) scores for the batch's users given their history."""
+
+    def use_side_information(self, dataset: Dataset) -> None:
+        """Take what the model needs from the dataset's side data (item attributes, text) before
+        `fit`; most models need nothing."""
+        return None
 
     @abstractmethod
     def state(self) -> dict[str, torch.Tensor]:

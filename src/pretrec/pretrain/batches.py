@@ -17,6 +17,8 @@ class PretrainBatch(ViewsBatch):
 
     masked_inputs: torch.Tensor  # long (B, L'), L' <= max_len
     masked_targets: torch.Tensor  # long (B, L')
+    segment_masked: torch.Tensor  # long (B, L'): the window with one contiguous segment masked
+    segment_only: torch.Tensor  # long (B, L'): that segment alone, every other item masked
 
 
 def full_window(batch: SequenceBatch) -> torch.Tensor:
@@ -33,3 +35,17 @@ def cloze(window: torch.Tensor, probability: float, mask_id: int, generator: tor
     hit = (torch.rand(window.shape, generator=generator) < probability) & (window > 0)
     hit[~hit.any(1), -1] = True
     return torch.where(hit, torch.full_like(window, mask_id), window), torch.where(hit, window, 0)
+
+
+def segments(window: torch.Tensor, ratio: float, mask_id: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """S3-Rec's segment task: pick a contiguous run of max(1, floor(ratio * n)) items per row;
+    return (window with the run masked, the run alone with the row's other items masked)."""
+    width = window.shape[1]
+    lengths = (window > 0).sum(1)
+    size = torch.clamp((lengths.float() * ratio).floor().long(), min=1)
+    first = width - lengths
+    start = first + (torch.rand(len(window), generator=generator) * (lengths - size + 1).clamp(min=1)).long()
+    columns = torch.arange(width)[None, :]
+    inside = (columns >= start[:, None]) & (columns < (start + size)[:, None]) & (window > 0)
+    mask = torch.full_like(window, mask_id)
+    return torch.where(inside, mask, window), torch.where(inside | (window == 0), window, mask)
