@@ -17,6 +17,8 @@ DEMO_MODELS: dict[str, dict[str, object]] = {
     "itemknn": {"neighbours": 100, "shrink": 10.0},
     "ease": {"l2": 200.0},
     "bprmf": {"epochs": 40, "batch_size": 2048, "learning_rate": 0.005, "patience": 5},
+    "sasrec": {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5, "hidden_size": 32,
+               "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2, "max_len": 20},
 }
 
 
