@@ -7,6 +7,7 @@ see the same positions.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,8 +53,8 @@ class TransformerSequenceConfig(Config):
     row: the gradient of the random batch at close to the cost of length-bucketed batches."""
 
     def encoder_shape(self) -> EncoderShape:
-        return EncoderShape(self.hidden_size, self.n_layers, self.n_heads, self.inner_size,
-                            self.dropout, self.attention_dropout, self.inner_dropout, self.norm)
+        # the shape's fields are a subset of this config's: copy them by name
+        return EncoderShape(**{f.name: getattr(self, f.name) for f in dataclasses.fields(EncoderShape)})
 
 
 class ItemSequenceEncoder(nn.Module):
