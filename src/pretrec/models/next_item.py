@@ -21,6 +21,10 @@ from pretrec.sampling.batches import SequenceBatch, UserBatch
 from pretrec.sampling.sequences import next_item_batches
 
 
+# Scoring has no gradient to keep unbiased, so it always encodes in length groups.
+SCORING_LENGTH_GROUPS = 8
+
+
 class NextItemModel(Protocol):
     config: object
     n_items: int
@@ -83,4 +87,5 @@ def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, t
 def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
     """(B, n_items): the state after the user's latest item against every item."""
     inputs = batch.sequences(model.config.max_len, model.device)  # (B, max_len)
-    return model.encode(inputs)[:, -1] @ item_weights(model).T
+    # most histories are far shorter than max_len: encoding length groups skips the padding
+    return last_states(model.encode, inputs, SCORING_LENGTH_GROUPS) @ item_weights(model).T
