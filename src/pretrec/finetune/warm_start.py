@@ -20,7 +20,8 @@ from pretrec.errors import ConfigError
 
 ENCODER = "sequence_encoder."
 ITEM_EMBEDDING = ENCODER + "item_embedding.weight"
-SHAPE_KEYS = ("hidden_size", "n_layers", "n_heads", "inner_size", "max_len", "norm", "positions")
+SHAPE_KEYS = ("hidden_size", "n_layers", "n_heads", "inner_size", "max_len", "norm", "positions",
+              "frequency_mix", "smoothing_window")
 """Config fields that fix the encoder's tensors or their meaning: a fine-tuned model inherits them."""
 
 

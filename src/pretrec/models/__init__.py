@@ -3,6 +3,7 @@
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.models.bert4rec import BERT4Rec, BERT4RecConfig
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
+from pretrec.models.bsarec import BSARec, BSARecConfig
 from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
 from pretrec.models.duorec import DuoRec, DuoRecConfig
 from pretrec.models.ease import EASE, EASEConfig
@@ -21,9 +22,11 @@ MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with 
 MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
 MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
 MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
+MODELS.register("bsarec", BSARec, BSARecConfig,
+                "SASRec mixing a causal low/high-frequency filter into attention (after Shin 2024)")
 MODELS.register("cl4srec", CL4SRec, CL4SRecConfig, "SASRec + InfoNCE between augmented views (Xie 2022)")
 MODELS.register("pretrainer", SequencePretrainer, PretrainConfig,
                 "transformer pre-trained by masked-item, next-item and contrastive objectives")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec"]

@@ -38,6 +38,11 @@ class TransformerSequenceConfig(Config):
     """Dropout on the feed-forward layer's hidden activations."""
     norm: Literal["pre", "post"] = "post"
     """Layer-norm placement: "post" (original transformer and RecBole's SASRec) or "pre"."""
+    frequency_mix: float = 0.0
+    """Weight of a BSARec-style low/high-frequency filter mixed into each attention step
+    (0 = plain attention; see `pretrec.nn.smoothing`)."""
+    smoothing_window: int = 10
+    """Positions the filter's moving average spans (its low-pass cut-off)."""
     max_len: int = 50
     """Most recent items a sequence keeps."""
     init_std: float = 0.02

@@ -5,7 +5,8 @@ NaN for fully masked left-padded rows and skips LoRA deltas (../shared/DEPENDENC
 position may attend to itself, so no attention row is ever empty and outputs stay finite.
 Two layouts: "post" (the original transformer, as SASRec implementations such as RecBole use:
 layer norm on the embeddings and after each residual sum) and "pre" (layer norm inside each branch
-and once at the end, which trains stably when deep).
+and once at the end, which trains stably when deep). With `frequency_mix` > 0 each block mixes a
+BSARec-style low/high-frequency filter (`nn.smoothing`) into its attention branch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from pretrec.nn.smoothing import LowHighFilter
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,16 @@ class EncoderShape:
     attention_dropout: float = 0.5
     inner_dropout: float = 0.0
     norm: str = "post"
+    frequency_mix: float = 0.0
+    smoothing_window: int = 10
 
     def __post_init__(self) -> None:
         if self.norm not in ("pre", "post"):
             raise ValueError(f"norm must be 'pre' or 'post', got {self.norm!r}")
+        if not 0.0 <= self.frequency_mix <= 1.0:
+            raise ValueError(f"frequency_mix must be in [0, 1], got {self.frequency_mix}")
+        if self.smoothing_window < 1:
+            raise ValueError(f"smoothing_window must be >= 1, got {self.smoothing_window}")
 
 
 class SelfAttention(nn.Module):
@@ -64,7 +73,11 @@ class SelfAttention(nn.Module):
 
 class TransformerBlock(nn.Module):
     """Self-attention then feed-forward, each a residual branch with dropout: "pre" computes
-    x + f(LN(x)), "post" computes LN(x + f(x))."""
+    x + f(LN(x)), "post" computes LN(x + f(x)).
+
+    With frequency_mix = a > 0 the attention step becomes a * filter + (1 - a) * attention, as in
+    BSARec: in the "post" layout each branch keeps its own residual and layer norm.
+    """
 
     def __init__(self, shape: EncoderShape):
         super().__init__()
@@ -79,13 +92,25 @@ class TransformerBlock(nn.Module):
             nn.Linear(shape.inner_size, shape.hidden_size),
         )
         self.dropout = nn.Dropout(shape.dropout)
+        self.mix = shape.frequency_mix
+        if self.mix > 0:
+            self.filter = LowHighFilter(shape.hidden_size, shape.smoothing_window)
+            self.filter_norm = nn.LayerNorm(shape.hidden_size)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, keep: torch.Tensor, causal: bool) -> torch.Tensor:
+        """keep: (B, L, 1) 1.0 at items, 0.0 at padding (the filter averages items only)."""
         if self.pre_norm:
-            x = x + self.dropout(self.attention(self.attention_norm(x), mask))
+            h = self.attention_norm(x)
+            mixed = self.attention(h, mask)
+            if self.mix > 0:
+                mixed = self.mix * self.filter(h, keep, causal) + (1 - self.mix) * mixed
+            x = x + self.dropout(mixed)
             return x + self.dropout(self.ffn(self.ffn_norm(x)))
-        x = self.attention_norm(x + self.dropout(self.attention(x, mask)))
-        return self.ffn_norm(x + self.dropout(self.ffn(x)))
+        attended = self.attention_norm(x + self.dropout(self.attention(x, mask)))
+        if self.mix > 0:
+            filtered = self.filter_norm(x + self.dropout(self.filter(x, keep, causal)))
+            attended = self.mix * filtered + (1 - self.mix) * attended
+        return self.ffn_norm(attended + self.dropout(self.ffn(attended)))
 
 
 class TransformerEncoder(nn.Module):
@@ -105,8 +130,9 @@ class TransformerEncoder(nn.Module):
     def forward(self, x: torch.Tensor, padding: torch.Tensor, causal: bool) -> torch.Tensor:
         """x: (B, L, H); padding: bool (B, L), True at padded positions -> (B, L, H)."""
         mask = attention_mask(padding, causal)
+        keep = (~padding)[..., None].to(x.dtype)
         for block in self.blocks:
-            x = block(x, mask)
+            x = block(x, mask, keep, causal)
         return self.final_norm(x)
 
 
