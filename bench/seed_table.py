@@ -26,8 +26,10 @@ def read_report(folder: Path) -> dict:
 def same_setting(reports: list[dict]) -> None:
     """Exit unless the reports share model, dataset, split and config (seed aside)."""
     def setting(report: dict) -> tuple:
+        config = json.loads(json.dumps(report["config"]))
+        config.get("train", {}).pop("progress", None)  # display only
         return (report["model"], json.dumps(report["dataset"], sort_keys=True), json.dumps(report["split"], sort_keys=True),
-                json.dumps(report["config"], sort_keys=True))
+                json.dumps(config, sort_keys=True))
 
     first = setting(reports[0])
     for report in reports[1:]:
