@@ -67,5 +67,6 @@ class BERT4Rec(NeuralRecommender):
     def score(self, batch: UserBatch) -> torch.Tensor:
         history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)
         mask = torch.full((len(history), 1), self.mask_id, device=self.device)
-        states = self.encode(torch.cat([history, mask], dim=1))[:, -1]  # (B, H)
+        inputs = torch.cat([history, mask], dim=1)
+        states = next_item.last_states(self.encode, inputs, next_item.SCORING_LENGTH_GROUPS)  # (B, H)
         return states @ next_item.item_weights(self).T  # (B, n_items)
