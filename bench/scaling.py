@@ -6,6 +6,10 @@ a PNG plot (test NDCG@10 against parameters, labelled with seconds per epoch).
 
 usage: python bench/scaling.py DATASET [--hidden 64,128,256] [--layers 2,4] [--epochs 200]
        [--patience 10] [--seed 0] [--set KEY=VALUE ...] [--output runs/scaling]
+       python bench/scaling.py DATASET --merge PART.json [PART.json ...] [--output runs/scaling]
+
+Parts of the grid can run as separate processes (each with its own --output); --merge then
+joins their JSON results into one table and plot without training.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ from pretrec.data.split import leave_one_out
 from pretrec.experiment import fit_and_evaluate, load
 
 
+HEADER = ("| hidden | layers | parameters | s/epoch | epochs (best) | valid NDCG@10 | test NDCG@10 | test HR@10 |\n"
+          "|---|---|---|---|---|---|---|---|")
+
+
+def table_row(row: dict) -> str:
+    return (f"| {row['hidden_size']} | {row['n_layers']} | {row['parameters']:,} | {row['seconds_per_epoch']:.1f} | "
+            f"{row['epochs_run']} ({row['best_epoch']}) | {row['valid_ndcg@10']:.4f} | "
+            f"{row['test_ndcg@10']:.4f} | {row['test_hr@10']:.4f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset")
@@ -32,15 +46,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="shared model/train option")
     parser.add_argument("--output", default="runs/scaling")
+    parser.add_argument("--merge", nargs="+", default=[], metavar="PART.json", help="join earlier runs' results")
     args = parser.parse_args()
     dataset = load(args.dataset)
     split = leave_one_out(dataset.interactions)
     stem = Path(args.dataset).stem
     shared = {"epochs": args.epochs, "patience": args.patience, "batch_size": 256, **parse_assignments(args.set)}
+    print(HEADER)
     rows = []
-    print("| hidden | layers | parameters | s/epoch | epochs (best) | valid NDCG@10 | test NDCG@10 | test HR@10 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for hidden in (int(h) for h in args.hidden.split(",")):
+    if args.merge:
+        for part in args.merge:
+            rows.extend(json.loads(Path(part).read_text())["rows"])
+        for row in sorted(rows, key=lambda r: (r["hidden_size"], r["n_layers"])):
+            print(table_row(row))
+    for hidden in [] if args.merge else (int(h) for h in args.hidden.split(",")):
         for layers in (int(n) for n in args.layers.split(",")):
             options = {**shared, "hidden_size": hidden, "inner_size": 4 * hidden, "n_layers": layers}
             started = time.perf_counter()
@@ -56,9 +75,7 @@ def main() -> None:
                 "wall_seconds": time.perf_counter() - started,
             }
             rows.append(row)
-            print(f"| {hidden} | {layers} | {row['parameters']:,} | {row['seconds_per_epoch']:.1f} | "
-                  f"{row['epochs_run']} ({row['best_epoch']}) | {row['valid_ndcg@10']:.4f} | "
-                  f"{row['test_ndcg@10']:.4f} | {row['test_hr@10']:.4f} |", flush=True)
+            print(table_row(row), flush=True)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / f"{stem}.json").write_text(json.dumps({"dataset": stem, "seed": args.seed, "options": shared,
