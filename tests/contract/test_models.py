@@ -35,6 +35,8 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
     "pretrainer": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                    "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
+    "bsarec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
+               "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30, "smoothing_window": 3},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
 }
