@@ -25,7 +25,6 @@ from pretrec.config import parse_assignments
 from pretrec.data.split import leave_one_out
 from pretrec.experiment import fit_and_evaluate, load
 
-
 HEADER = ("| hidden | layers | parameters | s/epoch | epochs (best) | valid NDCG@10 | test NDCG@10 | test HR@10 |\n"
           "|---|---|---|---|---|---|---|---|")
 

@@ -20,7 +20,6 @@ from pretrec.data.sequences import UserHistories
 from pretrec.sampling.batches import SequenceBatch, UserBatch
 from pretrec.sampling.sequences import next_item_batches
 
-
 # Scoring has no gradient to keep unbiased, so it always encodes in length groups.
 SCORING_LENGTH_GROUPS = 8
 
