@@ -35,30 +35,12 @@ def table_row(row: dict) -> str:
             f"{row['test_ndcg@10']:.4f} | {row['test_hr@10']:.4f} |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset")
-    parser.add_argument("--hidden", default="64,128,256")
-    parser.add_argument("--layers", default="2,4")
-    parser.add_argument("--epochs", type=int, default=200)
-    parser.add_argument("--patience", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="shared model/train option")
-    parser.add_argument("--output", default="runs/scaling")
-    parser.add_argument("--merge", nargs="+", default=[], metavar="PART.json", help="join earlier runs' results")
-    args = parser.parse_args()
+def train_grid(args: argparse.Namespace, shared: dict) -> list[dict]:
+    """Train SASRec at every (hidden, layers) point, printing each row as it finishes."""
     dataset = load(args.dataset)
     split = leave_one_out(dataset.interactions)
-    stem = Path(args.dataset).stem
-    shared = {"epochs": args.epochs, "patience": args.patience, "batch_size": 256, **parse_assignments(args.set)}
-    print(HEADER)
     rows = []
-    if args.merge:
-        for part in args.merge:
-            rows.extend(json.loads(Path(part).read_text())["rows"])
-        for row in sorted(rows, key=lambda r: (r["hidden_size"], r["n_layers"])):
-            print(table_row(row))
-    for hidden in [] if args.merge else (int(h) for h in args.hidden.split(",")):
+    for hidden in (int(h) for h in args.hidden.split(",")):
         for layers in (int(n) for n in args.layers.split(",")):
             options = {**shared, "hidden_size": hidden, "inner_size": 4 * hidden, "n_layers": layers}
             started = time.perf_counter()
@@ -75,6 +57,32 @@ def main() -> None:
             }
             rows.append(row)
             print(table_row(row), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("--hidden", default="64,128,256")
+    parser.add_argument("--layers", default="2,4")
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--patience", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="shared model/train option")
+    parser.add_argument("--output", default="runs/scaling")
+    parser.add_argument("--merge", nargs="+", default=[], metavar="PART.json", help="join earlier runs' results")
+    args = parser.parse_args()
+    stem = Path(args.dataset).stem
+    shared = {"epochs": args.epochs, "patience": args.patience, "batch_size": 256, **parse_assignments(args.set)}
+    print(HEADER)
+    rows = []
+    if args.merge:
+        for part in args.merge:
+            rows.extend(json.loads(Path(part).read_text())["rows"])
+        for row in sorted(rows, key=lambda r: (r["hidden_size"], r["n_layers"])):
+            print(table_row(row))
+    else:
+        rows = train_grid(args, shared)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     (output / f"{stem}.json").write_text(json.dumps({"dataset": stem, "seed": args.seed, "options": shared,

@@ -9,6 +9,7 @@ usage: python bench/seed_table.py RUN_DIR [RUN_DIR ...] [--ks 10]
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ def read_report(folder: Path) -> dict:
 def same_setting(reports: list[dict]) -> None:
     """Exit unless the reports share model, dataset, split and config (seed aside)."""
     def setting(report: dict) -> tuple:
-        config = json.loads(json.dumps(report["config"]))
+        config = copy.deepcopy(report["config"])
         config.get("train", {}).pop("progress", None)  # display only
         return (report["model"], json.dumps(report["dataset"], sort_keys=True), json.dumps(report["split"], sort_keys=True),
                 json.dumps(config, sort_keys=True))
