@@ -4,7 +4,7 @@
     dataset = load_dataset("ratings.csv", columns={"user": "uid", "item": "sku"})
 
 Formats: ``seq`` (user item item ...), ``pairs`` (user item [rating [timestamp]]), ``atomic``
-(RecBole .inter/.item/.user), ``csv`` / ``tsv`` / ``parquet`` (header + column roles) and
+(RecBole .inter/.item/.user), ``movielens`` (ratings.csv + movies.csv [+ tags.csv]), ``csv`` / ``tsv`` / ``parquet`` (header + column roles) and
 ``presplit`` (folder with train/valid/test seq files). Malformed input raises `DataError` naming
 the file, the line and what was expected.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pretrec.data.interactions import Dataset
 from pretrec.data.io.atomic import load_atomic
+from pretrec.data.io.movielens import load_movielens
 from pretrec.data.io.pairs import load_pairs
 from pretrec.data.io.presplit import load_presplit
 from pretrec.data.io.seq import load_seq
@@ -34,12 +35,13 @@ READERS: dict[str, Reader] = {
     "pairs": lambda path, columns, name: load_pairs(path, name),
     "presplit": lambda path, columns, name: load_presplit(path, name),
     "atomic": load_atomic,
+    "movielens": load_movielens,
     "csv": load_csv,
     "tsv": load_tsv,
     "parquet": load_parquet,
 }
 FORMATS = tuple(READERS)
-TAKES_COLUMNS = ("atomic", "csv", "tsv", "parquet")
+TAKES_COLUMNS = ("atomic", "movielens", "csv", "tsv", "parquet")
 
 
 def load_dataset(

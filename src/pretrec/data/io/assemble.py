@@ -54,3 +54,17 @@ def assemble(
         users, items, len(user_vocab), len(item_vocab), rows.timestamps, rows.weights
     )
     return Dataset(inter, user_vocab, item_vocab, name=name)
+
+
+def align_fields(vocab: Vocab, ids: np.ndarray, fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each side-file field as an object array over `vocab` ("" where an id has no row).
+
+    Every id in `ids` must be in the vocabulary (readers add side-file-only ids as extras).
+    """
+    index = pd.Index(vocab.raw_ids).get_indexer([str(i) for i in ids])
+    out = {}
+    for field, values in fields.items():
+        column = np.full(len(vocab), "", dtype=object)
+        column[index] = values
+        out[field] = column
+    return out

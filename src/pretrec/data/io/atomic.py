@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from pretrec.data.interactions import Dataset, ItemSide
-from pretrec.data.io.assemble import assemble
+from pretrec.data.io.assemble import align_fields, assemble
 from pretrec.data.io.columns import frame_rows, resolve_columns
 from pretrec.data.io.records import Table, read_frame
-from pretrec.data.vocab import Vocab
 from pretrec.errors import DataError
 
 TYPES = ("token", "token_seq", "float", "float_seq")
@@ -88,17 +87,6 @@ def _side_table(path: Path, id_field: str) -> tuple[np.ndarray, dict[str, np.nda
     return ids, fields
 
 
-def _aligned(vocab: Vocab, ids: np.ndarray, fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each field as an object array over the vocabulary ("" where an id has no row)."""
-    index = pd.Index(vocab.raw_ids).get_indexer(ids)  # every id is in the vocab: added as extra
-    out = {}
-    for field, values in fields.items():
-        column = np.full(len(vocab), "", dtype=object)
-        column[index] = values
-        out[field] = column
-    return out
-
-
 def load_atomic(path: Path, columns: dict[str, str] | None, name: str) -> Dataset:
     """A Dataset from a RecBole atomic folder or `.inter` file, side files included."""
     inter_path = inter_file(path)
@@ -117,8 +105,8 @@ def load_atomic(path: Path, columns: dict[str, str] | None, name: str) -> Datase
     dataset = assemble(rows, name, inter_path, extra_users=user_ids, extra_items=item_ids)
     item_side = None
     if item_ids is not None:
-        item_side = ItemSide(text=_aligned(dataset.item_vocab, item_ids, item_fields))
+        item_side = ItemSide(text=align_fields(dataset.item_vocab, item_ids, item_fields))
     user_features = None
     if user_ids is not None:
-        user_features = _aligned(dataset.user_vocab, user_ids, user_fields)
+        user_features = align_fields(dataset.user_vocab, user_ids, user_fields)
     return dataclasses.replace(dataset, item_side=item_side, user_features=user_features)

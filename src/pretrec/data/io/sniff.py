@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+from pretrec.data.io.movielens import is_movielens_folder
 from pretrec.errors import DataError
 
 SUFFIXES = {
@@ -21,7 +22,7 @@ def detect_format(path: str | Path) -> str:
     """The reader name for `path`.
 
     A folder with train.txt and test.txt is `presplit`; a folder holding a `.inter` file is
-    `atomic`; a file suffix .inter/.csv/.tsv/.parquet names its format. Otherwise the first 50
+    `atomic`; one with ratings.csv and movies.csv is `movielens`; a file suffix .inter/.csv/.tsv/.parquet names its format. Otherwise the first 50
     non-empty lines decide: all with the same 2-4 tokens and a user (first token) repeated on
     consecutive lines is `pairs`, anything else `seq`.
     """
@@ -33,8 +34,12 @@ def detect_format(path: str | Path) -> str:
             return "presplit"
         if any(path.glob("*.inter")):
             return "atomic"
+        if is_movielens_folder(path):
+            return "movielens"
         raise DataError(
-            "cannot detect the format of a folder without train.txt+test.txt or a .inter file", path
+            "cannot detect the format of a folder without train.txt+test.txt, a .inter file"
+            " or ratings.csv+movies.csv",
+            path,
         )
     if path.suffix.lower() in SUFFIXES:
         return SUFFIXES[path.suffix.lower()]
