@@ -89,7 +89,9 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
     parser.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
     parser.add_argument("--item-attributes", help='JSON {"item_id": [attribute_id, ...]} (S3-Rec objectives)')
-    parser.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit"])
+    parser.add_argument("--split", choices=["loo", "temporal", "ratio", "random", "presplit", "cold"])
+    parser.add_argument("--split-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="split option, repeatable (e.g. --split cold --split-option cold_item_fraction=0.2)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="model or trainer option, repeatable (e.g. --set epochs=20)")
     parser.add_argument("--config", help="YAML file with model, dataset, split, seeds, set: {...}")
@@ -103,8 +105,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
-CONFIG_KEYS = {"model", "dataset", "format", "split", "seeds", "set", "protocol", "output", "init", "strategy",
-               "lora_rank", "lora_alpha", "item_attributes"}
+CONFIG_KEYS = {"model", "dataset", "format", "split", "split_options", "seeds", "set", "protocol", "output", "init",
+               "strategy", "lora_rank", "lora_alpha", "item_attributes"}
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -128,6 +130,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     settings["set"] |= parse_assignments(args.set)
+    settings["split_options"] = dict(settings.get("split_options") or {}) | parse_assignments(args.split_option)
     if args.seeds:
         try:
             settings["seeds"] = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -214,14 +217,22 @@ def _train_and_print(args: argparse.Namespace, settings: dict[str, Any], runner:
         from pretrec.data.io.attributes import with_item_attributes
 
         dataset, _ = with_item_attributes(dataset, settings["item_attributes"])
+    split: Any = settings["split"]
+    if settings["split_options"]:
+        from pretrec.data.split import make_split
+
+        split = make_split(dataset, split, **settings["split_options"])
     reports, summary = runner(
-        settings["model"], dataset, seeds, split=settings["split"], options=settings["set"],
+        settings["model"], dataset, seeds, split=split, options=settings["set"],
         format=settings.get("format"), protocol=protocol, output=output, progress=not args.quiet,
     )
     report = reports[0]
     print(f"{report.dataset['name']}: {report.dataset['users']} users, {report.dataset['items']} items; "
           f"split {report.split['split']}; protocol {report.protocol['name']} (ties {report.protocol['ties']})")
     print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1))
+    if report.groups:
+        print("by target group (test, first seed):")
+        print(format_table({g: {k: (v, 0.0) for k, v in m.items()} for g, m in report.groups.items()}))
     if output:
         print(f"run folder: {output}")
     return report

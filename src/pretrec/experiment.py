@@ -25,6 +25,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split, make_split
 from pretrec.errors import ConfigError
 from pretrec.eval.evaluate import Evaluator
+from pretrec.eval.groups import evaluate_groups
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
@@ -130,6 +131,7 @@ def fit_and_evaluate(
         valid = validate(model)
         valid_metrics, valid_seconds = valid.metrics, valid.seconds
     test = Evaluator(split, "test", protocol, progress=progress)(model)
+    groups = {name: e.metrics for name, e in evaluate_groups(model, split, "test", protocol).items()}
     training = {}
     if model.fit_result is not None:
         result = model.fit_result
@@ -148,6 +150,7 @@ def fit_and_evaluate(
         counts=test.counts,
         training=training,
         transfer=transfer,
+        groups=groups,
         timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid_seconds,
                  "test_eval_seconds": test.seconds},
     )
@@ -160,7 +163,7 @@ def fit_and_evaluate(
 def run(
     model: str,
     dataset: str | Path | Dataset,
-    split: str = "loo",
+    split: str | Split = "loo",
     options: Mapping[str, Any] | None = None,
     seed: int = 0,
     format: str | None = None,
@@ -168,9 +171,13 @@ def run(
     output: str | Path | None = None,
     progress: bool = True,
 ) -> Report:
-    """Load, split and run one model with one seed; returns the test `Report`."""
+    """Load, split and run one model with one seed; returns the test `Report`.
+
+    `split` is a protocol name (loo, temporal, ratio, random, presplit, cold) or a ready `Split`
+    of the same dataset (for split options, e.g. `make_split(data, "cold", cold_item_fraction=0.3)`).
+    """
     data = load(dataset, format)
-    parts = make_split(data, split)
+    parts = split if isinstance(split, Split) else make_split(data, split)
     return fit_and_evaluate(model, data, parts, options, seed, protocol, output, progress).report
 
 
@@ -178,7 +185,7 @@ def run_seeds(
     model: str,
     dataset: str | Path | Dataset,
     seeds: Sequence[int],
-    split: str = "loo",
+    split: str | Split = "loo",
     options: Mapping[str, Any] | None = None,
     format: str | None = None,
     protocol: Protocol | None = None,
@@ -192,7 +199,7 @@ def run_seeds(
     and `output/report.json` holds the mean metrics, their sample std and the seeds.
     """
     data = load(dataset, format)
-    parts = make_split(data, split)
+    parts = split if isinstance(split, Split) else make_split(data, split)
     reports = []
     for seed in seeds:
         folder = None
@@ -207,6 +214,8 @@ def run_seeds(
             metrics={k: mean for k, (mean, _) in summary.items()},
             metrics_std={k: std for k, (_, std) in summary.items()},
             seeds=list(seeds),
+            groups={g: {k: float(np.mean([r.groups[g][k] for r in reports])) for k in m}
+                    for g, m in reports[0].groups.items()},
         )
         aggregate.save(output)
     return reports, summary

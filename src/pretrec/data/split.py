@@ -7,6 +7,8 @@ validation target, so nothing at or after a target's time is in the history that
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,7 +18,7 @@ from pretrec.data.interactions import Dataset, Interactions
 from pretrec.errors import DataError
 from pretrec.random import make_rng
 
-SplitName = Literal["loo", "temporal", "ratio", "random", "presplit"]
+SplitName = Literal["loo", "temporal", "ratio", "random", "presplit", "cold"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +29,10 @@ class Split:
     valid: Interactions
     test: Interactions
     protocol: str
+    cold_items: np.ndarray | None = None
+    """Cold-start splits only: items kept out of training (recommendable through side data)."""
+    new_users: np.ndarray | None = None
+    """Cold-start splits only: users whose training history was cut to a few events."""
 
     @property
     def n_users(self) -> int:
@@ -37,12 +43,17 @@ class Split:
         return self.train.n_items
 
     def describe(self) -> dict[str, object]:
-        return {
+        described: dict[str, object] = {
             "split": self.protocol,
             "train": len(self.train),
             "valid": len(self.valid),
             "test": len(self.test),
         }
+        if self.cold_items is not None:
+            described["cold_items"] = len(self.cold_items)
+        if self.new_users is not None:
+            described["new_users"] = len(self.new_users)
+        return described
 
 
 def _parts(inter: Interactions, part_of_row: np.ndarray, protocol: str) -> Split:
@@ -151,20 +162,46 @@ def presplit(dataset: Dataset) -> Split:
     return Split(train, valid, test, "pre-split files")
 
 
-def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float) -> Split:
-    """Split `dataset` by protocol name: loo, temporal, ratio, random or presplit."""
-    inter = dataset.interactions
-    if name == "loo":
-        return leave_one_out(inter, **options)
-    if name == "temporal":
-        return temporal(inter, **options)
-    if name == "ratio":
-        return user_ratio(inter, seed=seed, **options)
-    if name == "random":
-        return random_ratio(inter, seed=seed, **options)
-    if name == "presplit":
-        return presplit(dataset)
-    raise DataError(f"unknown split '{name}'; known: loo, temporal, ratio, random, presplit")
+def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | str) -> Split:
+    """Split `dataset` by protocol name: loo, temporal, ratio, random, presplit or cold.
+
+    `options` are the protocol function's keyword arguments (numbers may come as strings from
+    the command line); an option the protocol does not take is a DataError naming the known ones.
+    """
+    from pretrec.data.cold_start import cold_start_split
+
+    makers: dict[str, Callable[..., Split]] = {
+        "loo": leave_one_out,
+        "temporal": temporal,
+        "ratio": user_ratio,
+        "random": random_ratio,
+        "presplit": lambda inter: presplit(dataset),
+        "cold": cold_start_split,
+    }
+    if name not in makers:
+        raise DataError(f"unknown split '{name}'; known: {', '.join(makers)}")
+    maker = makers[name]
+    accepted = [p for p in inspect.signature(maker).parameters if p not in ("inter", "seed")]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise DataError(f"split '{name}' takes no option(s) {unknown}; options: {', '.join(accepted) or 'none'}")
+    values = {key: _number(key, value) for key, value in options.items()}
+    if "seed" in inspect.signature(maker).parameters:
+        values["seed"] = seed
+    return maker(dataset.interactions, **values)
+
+
+def _number(key: str, value: float | str) -> float:
+    """An int or float from a number or its text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            raise DataError(f"split option {key} must be a number, got {value!r}") from None
 
 
 def _check_fractions(valid_fraction: float, test_fraction: float) -> None:

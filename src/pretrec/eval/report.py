@@ -60,6 +60,8 @@ class Report:
     """Several-seed aggregates only: the seeds whose mean `metrics` holds."""
     metrics_std: dict[str, float] = field(default_factory=dict)
     """Several-seed aggregates only: sample std of each metric over the seeds."""
+    groups: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Cold-start splits only: test metrics per target group (warm_items, cold_items, ...)."""
 
     def __post_init__(self) -> None:
         if not self.config_hash:

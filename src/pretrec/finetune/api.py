@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pretrec.data.interactions import Dataset
+from pretrec.data.split import Split
 from pretrec.errors import ConfigError
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
@@ -54,7 +55,7 @@ def finetune(
     dataset: str | Path | Dataset,
     strategy: str = "full",
     model: str = "sasrec",
-    split: str = "loo",
+    split: str | Split = "loo",
     options: Mapping[str, Any] | None = None,
     seeds: Sequence[int] = (0,),
     format: str | None = None,
