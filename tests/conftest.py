@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Dataset, Interactions, ItemSide
 from pretrec.data.vocab import Vocab
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -63,4 +64,49 @@ def planted_dataset() -> Dataset:
         start = rng.integers(0, 6)
         items = [(group * 20) + (start + step) % 20 for step in range(int(rng.integers(8, 14)))]
         sequences.append(items)
-    return make_dataset(sequences, n_items=40)
+    dataset = make_dataset(sequences, n_items=40)
+    return dataclasses.replace(dataset, item_side=ItemSide(text=planted_item_text()))
+
+
+def planted_item_text() -> dict[str, np.ndarray]:
+    """Item text of the planted data: the genre says the group, the title names the item."""
+    genres = np.where(np.arange(40) < 20, "action crime", "comedy drama").astype(object)
+    titles = np.array([f"item {i}" for i in range(40)], dtype=object)
+    return {"title": titles, "genres": genres}
+
+
+# A tiny random BERT saved as a local model folder: fast tests of everything text.
+WORDS = "title year genres tags toy story heat action crime comedy drama 1995 pixar".split() + [str(i) for i in range(40)]
+
+
+def write_tiny_bert(folder: Path, seed: int = 0) -> Path:
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ":", ";", ",", *WORDS]
+    BertTokenizerFast(vocab={t: i for i, t in enumerate(tokens)}).save_pretrained(folder)
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=len(WORDS) + 8,
+        hidden_size=8,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=16,
+        max_position_embeddings=32,
+    )
+    BertModel(config).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("transformers")
+    return write_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
+
+
+@pytest.fixture(scope="session")
+def make_tiny_bert():
+    """The folder writer itself, for tests that need two differently seeded models."""
+    pytest.importorskip("transformers")
+    return write_tiny_bert

@@ -37,18 +37,32 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
                    "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
     "bsarec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30, "smoothing_window": 3},
+    "text_sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
+                    "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30, "n_experts": 2},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
 }
 
 
-def fitted(name: str, split, seed: int = 0):
+def fitted(name: str, split, seed: int = 0, dataset=None):
     model_config, train_config = build_configs(name, FAST_OPTIONS.get(name, {}))
     train_config = train_config.replace(progress=False)
     entry = MODELS.get(name)
     seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
+    model.use_side_information(dataset or PLANTED)  # the planted data's item text
     return model.fit(split.train, seed=seed, train_config=train_config)
+
+
+PLANTED = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def planted_data(planted_dataset):
+    global PLANTED
+    PLANTED = planted_dataset
+    yield
+    PLANTED = None
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
 from pretrec.registry import Registry
 
 MODELS = Registry("model")
@@ -27,6 +28,8 @@ MODELS.register("bsarec", BSARec, BSARecConfig,
 MODELS.register("cl4srec", CL4SRec, CL4SRecConfig, "SASRec + InfoNCE between augmented views (Xie 2022)")
 MODELS.register("pretrainer", SequencePretrainer, PretrainConfig,
                 "transformer pre-trained by masked-item, next-item and contrastive objectives")
+MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
+                "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec"]

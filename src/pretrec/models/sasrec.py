@@ -35,10 +35,11 @@ class SASRec(NeuralRecommender):
 
     config_class = SASRecConfig
 
-    def __init__(self, config: SASRecConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
+    def __init__(self, config: SASRecConfig, n_users: int, n_items: int, n_extra_tokens: int = 0,
+                 item_embedding: nn.Module | None = None):
         super().__init__(config, n_users, n_items)
         # token ids: 0 padding, 1..n_items items, then any special tokens a subclass needs
-        self.sequence_encoder = ItemSequenceEncoder(n_items + 1 + n_extra_tokens, config)
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 1 + n_extra_tokens, config, item_embedding)
 
     @property
     def item_embedding(self) -> nn.Embedding:

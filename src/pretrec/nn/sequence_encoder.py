@@ -65,20 +65,23 @@ class TransformerSequenceConfig(Config):
 class ItemSequenceEncoder(nn.Module):
     """(B, L) right-aligned token ids (0 = padding) -> (B, L, H) states."""
 
-    def __init__(self, n_tokens: int, config: TransformerSequenceConfig):
+    def __init__(self, n_tokens: int, config: TransformerSequenceConfig, item_embedding: nn.Module | None = None):
         super().__init__()
         shape, self.max_len, init_std = config.encoder_shape(), config.max_len, config.init_std
         self.from_start = config.positions == "from_start"
-        self.item_embedding = nn.Embedding(n_tokens, shape.hidden_size, padding_idx=0)
+        # any module mapping ids to vectors with a `.weight` table works (an ItemTower reads text)
+        self.item_embedding = item_embedding or nn.Embedding(n_tokens, shape.hidden_size, padding_idx=0)
         self.position_embedding = nn.Embedding(self.max_len, shape.hidden_size)
         self.embedding_dropout = nn.Dropout(shape.dropout)
         self.encoder = TransformerEncoder(shape)
         for module in self.modules():  # BERT-style initialisation
             if isinstance(module, nn.Linear | nn.Embedding):
                 nn.init.normal_(module.weight, std=init_std)
-            if isinstance(module, nn.Linear):
+            if isinstance(module, nn.Linear) and module.bias is not None:
                 nn.init.zeros_(module.bias)
-        self.item_embedding.weight.data[0].zero_()
+        for module in self.modules():
+            if isinstance(module, nn.Embedding) and module.padding_idx == 0:
+                module.weight.data[0].zero_()
 
     def forward(self, inputs: torch.Tensor, causal: bool) -> torch.Tensor:
         length = inputs.shape[1]

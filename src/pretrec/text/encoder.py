@@ -12,6 +12,7 @@ declares are used, and the vectors equal `SentenceTransformer(folder).encode(tex
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -47,7 +48,9 @@ def load_transformer(path: Path) -> tuple[Any, torch.nn.Module]:
     """(tokenizer, model) of a local folder, never downloading."""
     offline()
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar per load of a small model is noise
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         model = AutoModel.from_pretrained(path, local_files_only=True)
@@ -67,7 +70,8 @@ class SentenceEncoder:
         batch_size: texts per forward pass (texts are sorted by length to waste little padding).
         device: "auto" (CUDA when available), "cpu", "cuda", ...
         cache_dir: folder of the embedding cache; None turns caching off.
-        progress: show a progress bar when there is more than one batch to encode.
+        progress: show a progress bar when there is more than one batch to encode; None shows
+            it when stderr is a terminal.
     """
 
     def __init__(
@@ -79,7 +83,7 @@ class SentenceEncoder:
         batch_size: int = 64,
         device: str = "auto",
         cache_dir: str | Path | None = DEFAULT_CACHE,
-        progress: bool = True,
+        progress: bool | None = None,
     ):
         if pooling not in ("auto", "mean", "cls"):
             raise ConfigError(f"pooling must be 'auto', 'mean' or 'cls', got {pooling!r}")
@@ -93,7 +97,7 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self.device = resolve_device(device)
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
-        self.progress = progress
+        self.progress = sys.stderr.isatty() if progress is None else progress
 
     @cached_property
     def _loaded(self) -> tuple[Any, torch.nn.Module]:

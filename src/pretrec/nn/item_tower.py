@@ -1,0 +1,111 @@
+"""Item representations from frozen text embeddings, optionally fused with ID embeddings.
+
+A drop-in replacement for a sequence model's `nn.Embedding` item table: `tower(ids)` gives the
+(..., H) input embeddings of token ids and `tower.weight` the whole (n_tokens, H) table that
+scores items, so every transformer sequence model can read items through their text.
+
+- `text`: only the adapted text embedding; a brand-new item is represented from day one.
+- `id`: only a learned ID embedding (the ordinary model).
+- `text+id`: their sum (UniSRec's transductive setting); an item never trained keeps the
+  near-zero initial ID vector and is represented by its text.
+
+Adaptors map the frozen text space (e.g. 384-d MiniLM) to the model width: `linear` (dropout +
+linear) or `moe`, UniSRec's mixture of parametric-whitening experts (Hou et al., KDD 2022): each
+expert whitens by a learned shift then projects, `(x - b_k) W_k`, and a softmax gate mixes them.
+Token 0 (padding) embeds to zeros; special tokens after the items (a mask token) always have a
+learned ID vector since they have no text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+from torch import nn
+
+Fusion = Literal["text", "id", "text+id"]
+AdaptorKind = Literal["linear", "moe"]
+
+
+class LinearAdaptor(nn.Module):
+    def __init__(self, text_dim: int, hidden: int, dropout: float):
+        super().__init__()
+        self.dropout = nn.Dropout(dropout)
+        self.project = nn.Linear(text_dim, hidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.project(self.dropout(x))
+
+
+class MoEAdaptor(nn.Module):
+    """Mixture of parametric-whitening experts (UniSRec)."""
+
+    def __init__(self, text_dim: int, hidden: int, dropout: float, n_experts: int):
+        super().__init__()
+        self.dropout = nn.Dropout(dropout)
+        self.shift = nn.Parameter(torch.zeros(n_experts, text_dim))
+        self.experts = nn.Parameter(torch.empty(n_experts, text_dim, hidden))
+        nn.init.normal_(self.experts, std=0.02)
+        self.gate = nn.Linear(text_dim, n_experts, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.dropout(x)
+        gates = torch.softmax(self.gate(x), dim=-1)  # (..., K)
+        whitened = x.unsqueeze(-2) - self.shift  # (..., K, D)
+        experts = torch.einsum("...kd,kdh->...kh", whitened, self.experts)  # (..., K, H)
+        return (gates.unsqueeze(-1) * experts).sum(-2)
+
+
+class ItemTower(nn.Module):
+    """(n_tokens) ids -> H vectors from text features and/or ID embeddings (module docstring).
+
+    Args:
+        n_tokens: padding + items + special tokens.
+        n_items: items (ids 1..n_items carry text).
+        hidden: output width.
+        text_dim: width of the frozen text features.
+        fusion: "text", "id" or "text+id".
+        adaptor: "linear" or "moe".
+        dropout: dropout on the text features before the adaptor.
+        n_experts: experts of the moe adaptor.
+    """
+
+    def __init__(self, n_tokens: int, n_items: int, hidden: int, text_dim: int, fusion: Fusion = "text+id",
+                 adaptor: AdaptorKind = "moe", dropout: float = 0.2, n_experts: int = 8):
+        super().__init__()
+        if fusion not in ("text", "id", "text+id"):
+            raise ValueError(f"fusion must be 'text', 'id' or 'text+id', got {fusion!r}")
+        if adaptor not in ("linear", "moe"):
+            raise ValueError(f"adaptor must be 'linear' or 'moe', got {adaptor!r}")
+        self.n_items, self.fusion = n_items, fusion
+        self.register_buffer("text_features", torch.zeros(n_tokens, text_dim))
+        self.uses_text = fusion != "id"
+        self.adaptor = (
+            MoEAdaptor(text_dim, hidden, dropout, n_experts) if adaptor == "moe" else LinearAdaptor(text_dim, hidden, dropout)
+        )
+        # ID vectors: every token for "id"/"text+id"; only the special tokens for "text"
+        self.id_embedding = nn.Embedding(n_tokens, hidden, padding_idx=0)
+
+    @property
+    def num_embeddings(self) -> int:
+        return self.text_features.shape[0]
+
+    def set_text_features(self, features: torch.Tensor) -> None:
+        """(n_items, text_dim) features of items 1..n_items, in item index order."""
+        if features.shape != (self.n_items, self.text_features.shape[1]):
+            raise ValueError(f"expected text features of shape {(self.n_items, self.text_features.shape[1])}, "
+                             f"got {tuple(features.shape)}")
+        self.text_features[1 : self.n_items + 1] = features.to(self.text_features)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        vectors = self.id_embedding(ids)
+        if self.uses_text:
+            is_item = (ids > 0) & (ids <= self.n_items)
+            text = self.adaptor(self.text_features[ids]) * is_item.unsqueeze(-1)
+            vectors = text + vectors * ~is_item.unsqueeze(-1) if self.fusion == "text" else text + vectors
+        return vectors
+
+    @property
+    def weight(self) -> torch.Tensor:
+        """(n_tokens, H): every token's vector (what scoring multiplies states with)."""
+        return self(torch.arange(self.num_embeddings, device=self.text_features.device))

@@ -1,0 +1,57 @@
+"""The item tower: fusion modes, the MoE adaptor by hand, padding and special tokens."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from pretrec.nn.item_tower import ItemTower, MoEAdaptor
+
+
+def tower(fusion: str, adaptor: str = "linear") -> ItemTower:
+    torch.manual_seed(0)
+    built = ItemTower(n_tokens=6, n_items=4, hidden=3, text_dim=5, fusion=fusion, adaptor=adaptor, dropout=0.0, n_experts=2)
+    features = torch.randn(4, 5)
+    features[3] = features[2]  # items 3 and 4 have the same text
+    built.set_text_features(features)
+    return built.eval()
+
+
+def test_text_fusion_reads_only_text_for_items() -> None:
+    t = tower("text")
+    ids = torch.tensor([0, 1, 2, 3, 4, 5])
+    out = t(ids)
+    assert torch.equal(out[0], torch.zeros(3))  # padding
+    assert torch.allclose(out[3], out[4])  # same text, same vector: ids play no part
+    assert torch.allclose(out[1], t.adaptor(t.text_features[1]))
+    assert torch.allclose(out[5], t.id_embedding.weight[5])  # a special token has no text: its ID vector
+    assert torch.allclose(t.weight, out)
+
+
+def test_id_and_sum_fusions() -> None:
+    ids = torch.tensor([[1, 2], [3, 0]])
+    only_id = tower("id")
+    assert torch.allclose(only_id(ids), only_id.id_embedding(ids))
+    both = tower("text+id")
+    expected = both.adaptor(both.text_features[ids]) * (ids > 0).unsqueeze(-1) + both.id_embedding(ids)
+    assert torch.allclose(both(ids), expected)
+    assert not torch.allclose(both(torch.tensor([3])), both(torch.tensor([4])))  # IDs tell them apart
+
+
+def test_moe_adaptor_by_hand() -> None:
+    torch.manual_seed(1)
+    moe = MoEAdaptor(text_dim=2, hidden=2, dropout=0.0, n_experts=2)
+    with torch.no_grad():
+        moe.shift.copy_(torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
+        moe.experts.copy_(torch.stack([torch.eye(2), 2 * torch.eye(2)]))
+        moe.gate.weight.zero_()  # equal gates: the mean of the two experts
+    x = torch.tensor([[3.0, 5.0]])
+    # expert 1: (x - [1, 0]) I = [2, 5]; expert 2: (x - [0, 1]) 2I = [6, 8]; mean [4, 6.5]
+    assert torch.allclose(moe(x), torch.tensor([[4.0, 6.5]]))
+
+
+def test_bad_settings_and_shapes() -> None:
+    with pytest.raises(ValueError, match="fusion"):
+        ItemTower(3, 2, 4, 5, fusion="concat")
+    with pytest.raises(ValueError, match="shape"):
+        tower("text").set_text_features(torch.zeros(3, 5))

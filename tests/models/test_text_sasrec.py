@@ -1,0 +1,59 @@
+"""TextSASRec: items read through their text, so items never trained on are recommendable."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from pretrec.data.cold_start import cold_start_split
+from pretrec.data.interactions import ItemSide
+from pretrec.errors import ConfigError
+from pretrec.eval.groups import evaluate_groups
+from pretrec.experiment import build_configs
+from pretrec.random import seed_torch
+
+OPTIONS = {"epochs": 40, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
+           "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 40, "progress": False,
+           "adaptor": "linear", "text_dropout": 0.0}
+
+
+def fit(dataset, split, text_model, **changes):
+    model_config, train_config = build_configs("text_sasrec", {**OPTIONS, "text_model": str(text_model), **changes})
+    from pretrec.models.text_sasrec import TextSASRec
+
+    seed_torch(0)
+    model = TextSASRec(model_config, split.n_users, split.n_items)
+    model.text_encoder.cache_dir = None
+    model.use_side_information(dataset)
+    return model.fit(split.train, seed=0, train_config=train_config)
+
+
+def test_text_model_recommends_cold_items_an_id_model_cannot(planted_dataset, tiny_bert) -> None:
+    split = cold_start_split(planted_dataset.interactions, cold_item_fraction=0.25, seed=0)
+    text = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="text"), split, "test")
+    ids = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="id"), split, "test")
+    cold_text, cold_id = text["cold_items"].metrics["hr@10"], ids["cold_items"].metrics["hr@10"]
+    assert cold_text > cold_id + 0.2, (cold_text, cold_id)
+    assert text["warm_items"].metrics["hr@10"] > 0.3
+
+
+def test_same_text_same_scores_under_text_fusion(planted_dataset, tiny_bert) -> None:
+    text = {k: v.copy() for k, v in planted_dataset.item_side.text.items()}
+    text["title"][5] = text["title"][6]  # items 5 and 6 now read the same
+    dataset = dataclasses.replace(planted_dataset, item_side=ItemSide(text=text))
+    split = cold_start_split(dataset.interactions, cold_item_fraction=0.25, seed=0)
+    model = fit(dataset, split, tiny_bert, fusion="text", epochs=2).eval()
+    with torch.inference_mode():
+        table = model.tower.weight
+    assert torch.equal(table[6], table[7])  # token id = item index + 1
+
+
+def test_needs_item_text(planted_dataset, tiny_bert) -> None:
+    bare = dataclasses.replace(planted_dataset, item_side=None)
+    split = cold_start_split(bare.interactions, cold_item_fraction=0.25, seed=0)
+    with pytest.raises(ConfigError, match="needs item text"):
+        fit(bare, split, tiny_bert)
+    assert np.all(planted_dataset.item_side.text["genres"][:20] == "action crime")
