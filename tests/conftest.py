@@ -65,7 +65,11 @@ def planted_dataset() -> Dataset:
         items = [(group * 20) + (start + step) % 20 for step in range(int(rng.integers(8, 14)))]
         sequences.append(items)
     dataset = make_dataset(sequences, n_items=40)
-    return dataclasses.replace(dataset, item_side=ItemSide(text=planted_item_text()))
+    inter = dataset.interactions
+    # ratings for rating models: a user effect plus an item effect, 1 to 5 stars
+    ratings = 1.0 + 2.0 * (inter.items % 2) + 2.0 * (inter.users % 2)
+    inter = dataclasses.replace(inter, weights=ratings)
+    return dataclasses.replace(dataset, interactions=inter, item_side=ItemSide(text=planted_item_text()))
 
 
 def planted_item_text() -> dict[str, np.ndarray]:

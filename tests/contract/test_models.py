@@ -39,6 +39,10 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30, "smoothing_window": 3},
     "text_sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                     "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30, "n_experts": 2},
+    "biasedmf": {"epochs": 60, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
+                 "patience": 60},
+    "text_mf": {"epochs": 60, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
+                "patience": 60},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
 }
@@ -85,10 +89,24 @@ def test_scores_have_the_right_shape_and_are_finite(name: str, planted_split) ->
     assert torch.isfinite(scores).all()
 
 
-@pytest.mark.parametrize("name", [n for n in MODELS.names() if n != "pop"])
+RANKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "ranking"]
+RATERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "rating"]
+
+
+@pytest.mark.parametrize("name", [n for n in RANKERS if n != "pop"])
 def test_learns_planted_tastes_better_than_popularity(name: str, planted_split, popularity_ndcg: float) -> None:
     ndcg = evaluate(fitted(name, planted_split), planted_split, "valid").metrics["ndcg@10"]
     assert ndcg > popularity_ndcg + 0.05, (ndcg, popularity_ndcg)
+
+
+@pytest.mark.parametrize("name", RATERS)
+def test_rating_models_beat_the_global_mean(name: str, planted_split) -> None:
+    from pretrec.rating import rating_metrics
+
+    model = fitted(name, planted_split)
+    valid = planted_split.valid
+    baseline = float(np.sqrt(np.mean((valid.weights - planted_split.train.weights.mean()) ** 2)))
+    assert rating_metrics(model, valid)["rmse"] < 0.5 * baseline
 
 
 @pytest.mark.parametrize("name", MODELS.names())

@@ -2,6 +2,7 @@
 
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.models.bert4rec import BERT4Rec, BERT4RecConfig
+from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
 from pretrec.models.bsarec import BSARec, BSARecConfig
 from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
@@ -12,6 +13,7 @@ from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.models.text_mf import TextMF, TextMFConfig
 from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
 from pretrec.registry import Registry
 
@@ -20,6 +22,8 @@ MODELS.register("pop", Popularity, PopularityConfig, "most popular items in trai
 MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
+MODELS.register("biasedmf", BiasedMF, BiasedMFConfig, "biased matrix factorisation for ratings, squared error (Koren 2009)")
+MODELS.register("text_mf", TextMF, TextMFConfig, "biased MF with factors and biases shifted by user/item sentence-encoder text")
 MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
 MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
 MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
@@ -32,4 +36,4 @@ MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
                 "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF"]

@@ -32,6 +32,8 @@ class Recommender(ABC):
     """Base of every model; see the module docstring for the contract."""
 
     config_class: ClassVar[type[Config]]
+    task: ClassVar[str] = "ranking"
+    """"ranking" (top-K from interactions) or "rating" (predicts explicit ratings)."""
 
     def __init__(self, config: Config, n_users: int, n_items: int):
         self.config = config

@@ -17,16 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import torch
 
 from pretrec.data.interactions import Dataset
-from pretrec.errors import ConfigError
 from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.nn.item_tower import ItemTower
-from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
+from pretrec.text.side_data import item_text_fields
 
 
 @dataclass(frozen=True)
@@ -63,28 +61,13 @@ class TextSASRec(SASRec):
         tower = ItemTower(n_items + 1 + n_extra_tokens, n_items, config.hidden_size, self.text_encoder.dim,
                           config.fusion, config.adaptor, config.text_dropout, config.n_experts)
         super().__init__(config, n_users, n_items, n_extra_tokens, item_embedding=tower)
-        self.has_text = False
 
     @property
     def tower(self) -> ItemTower:
         return self.sequence_encoder.item_embedding  # type: ignore[return-value]
 
-    def item_text(self, dataset: Dataset) -> np.ndarray:
-        """(n_items,) assembled text of every item of `dataset` ("" where it has none)."""
-        if dataset.item_side is None or not dataset.item_side.text:
-            raise ConfigError(
-                f"{type(self).__name__} needs item text, and dataset '{dataset.name}' has none"
-                " (text comes from RecBole .item files or a MovieLens movies.csv)"
-            )
-        if dataset.n_items != self.n_items:
-            raise ConfigError(f"dataset has {dataset.n_items} items, the model {self.n_items}")
-        config: TextSASRecConfig = self.config  # type: ignore[assignment]
-        return assemble_text(dataset.item_side.text, config.fields())
-
     def use_side_information(self, dataset: Dataset) -> None:
         """Encode every item's text once (cached on disk) into the tower's frozen features."""
-        texts = self.item_text(dataset)
-        vectors = self.text_encoder.encode(list(texts))
-        vectors[texts == ""] = 0.0  # no text: no text vector (only an ID vector can help)
+        config: TextSASRecConfig = self.config  # type: ignore[assignment]
+        vectors = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), config.fields())
         self.tower.set_text_features(torch.from_numpy(vectors))
-        self.has_text = True

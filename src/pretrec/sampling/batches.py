@@ -80,3 +80,12 @@ class ViewsBatch(SequenceBatch):
 
     first_view: torch.Tensor  # long (B, L'), right-aligned like `inputs`
     second_view: torch.Tensor  # long (B, L'')
+
+
+@dataclass(frozen=True, eq=False)
+class RatingBatch(TensorBatch):
+    """(user, item, rating) triples for pointwise regression or classification."""
+
+    users: torch.Tensor  # long (B,)
+    items: torch.Tensor  # long (B,)
+    ratings: torch.Tensor  # float (B,)

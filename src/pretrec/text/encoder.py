@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +23,7 @@ import torch
 from tqdm.auto import tqdm
 
 from pretrec.errors import ConfigError
+from pretrec.text.assemble import assemble_text
 from pretrec.text.cache import EmbeddingCache, text_digests
 from pretrec.text.model_folder import PACKAGED, fingerprint, pooling_of, resolve_model_path
 from pretrec.train.loop import resolve_device
@@ -167,3 +168,11 @@ class SentenceEncoder:
             found, rows = cache.lookup(digests)
         assert cache.vectors is not None and found.all()
         return cache.vectors[rows]
+
+    def encode_fields(self, values: Mapping[str, np.ndarray], fields: Sequence[str] | None = None) -> np.ndarray:
+        """Vectors of the texts assembled from side-data `fields` (see `assemble_text`); rows
+        without any text get a zero vector rather than the encoding of an empty string."""
+        texts = assemble_text(values, fields)
+        vectors = self.encode(list(texts))
+        vectors[texts == ""] = 0.0
+        return vectors

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
+from pretrec.errors import ConfigError
 from pretrec.random import make_rng, seed_torch
 from pretrec.train.checkpoint import load_trainer_state, save_trainer_state
 
@@ -47,7 +48,8 @@ class TrainConfig(Config):
     eval_every: int = 1
     """Validate every this many epochs."""
     metric: str = "ndcg@10"
-    """Validation metric used for early stopping and model selection."""
+    """Validation metric used for early stopping and model selection (error metrics such as
+    rmse, mae and log_loss are minimised, every other metric maximised)."""
     device: str = "auto"
     """'auto' (cuda if available, else cpu), 'cpu', 'cuda', 'cuda:1', ..."""
     progress: bool = True
@@ -61,6 +63,14 @@ class TrainConfig(Config):
     mixed_precision: Literal["auto", "bf16", "off"] = "auto"
     """bf16 autocast for the forward pass: 'auto' uses it on GPUs that support bf16 (CPUs without
     native bf16 run it slower than fp32), 'bf16' forces it, 'off' keeps fp32."""
+
+
+LOWER_IS_BETTER = ("rmse", "mae", "log_loss", "mse")
+
+
+def lower_is_better(metric: str) -> bool:
+    """Whether a smaller value of `metric` is better (error metrics)."""
+    return metric.split("@")[0] in LOWER_IS_BETTER
 
 
 @dataclass
@@ -107,6 +117,7 @@ def train_model(
         lr=config.learning_rate, weight_decay=config.weight_decay
     )
     result = TrainResult()
+    sign = -1.0 if lower_is_better(config.metric) else 1.0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     start_epoch, stale = 0, 0
     if config.resume and config.checkpoint_dir:
@@ -150,7 +161,9 @@ def train_model(
             with torch.inference_mode():
                 metrics = validator(model)
             record["time/valid_seconds"] = time.perf_counter() - valid_started
-            value = metrics[config.metric]
+            if config.metric not in metrics:
+                raise ConfigError(f"validation metric {config.metric!r} is not among {sorted(metrics)}")
+            value = sign * metrics[config.metric]  # compared as "higher is better"
             record |= {f"valid/{k}": v for k, v in metrics.items()}
             if value > result.best_metric:
                 result.best_metric, result.best_epoch, stale = value, epoch + 1, 0
@@ -175,6 +188,7 @@ def train_model(
         result.best_epoch = result.epochs_run
     else:
         model.load_state_dict(best_state)
+        result.best_metric *= sign
     model.eval()
     result.seconds = time.perf_counter() - started
     if writer is not None:

@@ -1,0 +1,30 @@
+"""A dataset's text-bearing side data, checked before a model encodes it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pretrec.data.interactions import Dataset
+from pretrec.errors import ConfigError
+
+
+def item_text_fields(dataset: Dataset, n_items: int) -> dict[str, np.ndarray]:
+    """`dataset`'s item text fields, checked to exist and to cover the model's items."""
+    if dataset.item_side is None or not dataset.item_side.text:
+        raise ConfigError(
+            f"this model needs item text, and dataset '{dataset.name}' has none"
+            " (text comes from RecBole .item files or a MovieLens movies.csv)"
+        )
+    if dataset.n_items != n_items:
+        raise ConfigError(f"dataset has {dataset.n_items} items, the model {n_items}")
+    return dataset.item_side.text
+
+
+def user_text_fields(dataset: Dataset, n_users: int) -> dict[str, np.ndarray]:
+    """`dataset`'s user feature fields (e.g. ml-100k's age, gender, occupation), checked."""
+    if not dataset.user_features:
+        raise ConfigError(f"this model needs user features as text, and dataset '{dataset.name}' has none"
+                          " (they come from RecBole .user files)")
+    if dataset.n_users != n_users:
+        raise ConfigError(f"dataset has {dataset.n_users} users, the model {n_users}")
+    return dataset.user_features
