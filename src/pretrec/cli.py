@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     finetune = commands.add_parser("finetune", help="fine-tune a pre-trained checkpoint for next-item retrieval")
     add_run_arguments(finetune)
     finetune.add_argument("--init", help="checkpoint folder to start from (a run's checkpoint/)")
-    finetune.add_argument("--strategy", choices=["full", "frozen", "lora"], help="what trains (default full)")
+    finetune.add_argument("--strategy", choices=["full", "frozen", "adaptor", "lora", "zero_shot"],
+                          help="what trains (default full; zero_shot evaluates without training)")
     finetune.add_argument("--lora-rank", type=int, help="LoRA rank (strategy lora; default 8)")
     finetune.add_argument("--lora-alpha", type=float, help="LoRA scaling alpha (strategy lora; default 16)")
     finetune.set_defaults(handler=cmd_finetune)

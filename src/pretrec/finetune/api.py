@@ -74,6 +74,8 @@ def finetune(
     meta = read_model_meta(init)
     data = load(dataset, format)
     merged = encoder_options(meta["config"], dict(options or {}))
+    if strategy == "zero_shot":
+        merged["epochs"] = 0  # evaluate the pre-trained model as it is
     hooks = FineTuning(init, data, strategy, lora_rank, lora_alpha)
     reports, _ = run_seeds(model, data, seeds, split, merged, protocol=protocol, output=output,
                            progress=progress, hooks=hooks)

@@ -1,6 +1,9 @@
-"""What fine-tuning trains: everything ("full"), only the item embeddings on a frozen encoder
-("frozen"), or low-rank adapters on every linear layer of the transformer plus the item
-embeddings ("lora", through `peft`). Item embeddings always train: a new vocabulary needs them.
+"""What fine-tuning trains: everything ("full"), only the item side on a frozen encoder
+("frozen", or "adaptor": the same rule, named for text models whose item side is the text
+adaptor plus any ID embeddings), low-rank adapters on every linear layer of the transformer
+plus the item side ("lora", through `peft`), or nothing at all ("zero_shot": the pre-trained
+model is evaluated on the target as it is). The item side trains in every strategy but
+zero-shot: a new vocabulary needs it.
 
 LoRA adapters are merged into the base weights after training (`merge_lora`), so the fine-tuned
 model is a plain model again: it scores, saves and loads like any other.
@@ -14,8 +17,10 @@ from torch import nn
 
 from pretrec.errors import ConfigError
 
-Strategy = Literal["full", "frozen", "lora"]
-STRATEGIES: tuple[str, ...] = ("full", "frozen", "lora")
+Strategy = Literal["full", "frozen", "adaptor", "lora", "zero_shot"]
+STRATEGIES: tuple[str, ...] = ("full", "frozen", "adaptor", "lora", "zero_shot")
+ITEM_SIDE = "item_embedding."
+"""Parameters under the item table: an embedding's weight, or a text tower's adaptor and IDs."""
 LORA_TARGETS = ["query", "key", "value", "attention.output", "ffn.0", "ffn.3"]
 """Linear layers of `pretrec.nn.transformer` that receive adapters."""
 
@@ -28,6 +33,9 @@ def apply_strategy(model: nn.Module, strategy: str, lora_rank: int = 8, lora_alp
     if strategy == "full":
         model.requires_grad_(True)
         return
+    if strategy == "zero_shot":
+        model.requires_grad_(False)
+        return
     if strategy == "lora":
         try:
             from peft import LoraConfig, inject_adapter_in_model
@@ -36,7 +44,7 @@ def apply_strategy(model: nn.Module, strategy: str, lora_rank: int = 8, lora_alp
         config = LoraConfig(r=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=LORA_TARGETS)
         inject_adapter_in_model(config, model)
     for name, parameter in model.named_parameters():
-        parameter.requires_grad_("lora_" in name or name.endswith("item_embedding.weight"))
+        parameter.requires_grad_("lora_" in name or ITEM_SIDE in name)
 
 
 def merge_lora(model: nn.Module) -> int:

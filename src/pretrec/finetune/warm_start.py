@@ -3,7 +3,9 @@
 Every encoder tensor is copied as is (shapes must match); item embedding rows are matched by raw
 item id, so pre-training on one dataset and fine-tuning on another works: items the checkpoint
 never saw keep their fresh initialisation and are counted. Special tokens after the items (the
-mask) are copied in order when both models have them.
+mask) are copied in order when both models have them. Text models (an `ItemTower` as item
+table) keep the target's own text features and copy the adaptor, so a model pre-trained on one
+catalogue reads another catalogue's items through their text.
 """
 
 from __future__ import annotations
@@ -20,8 +22,13 @@ from pretrec.errors import ConfigError
 
 ENCODER = "sequence_encoder."
 ITEM_EMBEDDING = ENCODER + "item_embedding.weight"
+TOWER_ID_EMBEDDING = ENCODER + "item_embedding.id_embedding.weight"
+TOWER_TEXT = ENCODER + "item_embedding.text_features"
+ITEM_ROWS = (ITEM_EMBEDDING, TOWER_ID_EMBEDDING)
+"""Per-item tables: rows are matched by raw item id, not copied whole."""
 SHAPE_KEYS = ("hidden_size", "n_layers", "n_heads", "inner_size", "max_len", "norm", "positions",
-              "frequency_mix", "smoothing_window")
+              "frequency_mix", "smoothing_window", "fusion", "adaptor", "n_experts", "text_model",
+              "text_max_length")
 """Config fields that fix the encoder's tensors or their meaning: a fine-tuned model inherits them."""
 
 
@@ -65,25 +72,33 @@ def warm_start(
     state = target.state_dict()
     copied = 0
     for key, tensor in source_state.items():
-        if not key.startswith(ENCODER) or key == ITEM_EMBEDDING:
+        if not key.startswith(ENCODER) or key in ITEM_ROWS or key == TOWER_TEXT:
             continue
         if key not in state or state[key].shape != tensor.shape:
             found = tuple(state[key].shape) if key in state else "nothing"
             raise ConfigError(f"checkpoint tensor {key} {tuple(tensor.shape)} does not fit the target ({found})")
         state[key] = tensor.clone()
         copied += 1
-    if ITEM_EMBEDDING not in source_state or ITEM_EMBEDDING not in state:
+    tables = [key for key in ITEM_ROWS if key in source_state and key in state]
+    if not tables:
         raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
-    source, embedding = source_state[ITEM_EMBEDDING], state[ITEM_EMBEDDING].clone()
-    if source.shape[1] != embedding.shape[1]:
-        raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, {embedding.shape[1]} in the target")
     n_target, n_source = len(target_items), len(source_items)
     found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
     known = np.flatnonzero(found >= 0)
+    for key in tables:
+        state[key] = _mapped_rows(source_state[key], state[key], known, found, n_source, n_target)
+    target.load_state_dict(state)
+    return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known))
+
+
+def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, found: np.ndarray,
+                 n_source: int, n_target: int) -> torch.Tensor:
+    """`target` with the rows of items found in the source (and the special tokens) copied."""
+    embedding = target.clone()
+    if source.shape[1] != embedding.shape[1]:
+        raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, {embedding.shape[1]} in the target")
     embedding[torch.from_numpy(known + 1)] = source[torch.from_numpy(found[known] + 1)]
     n_special = min(len(source) - 1 - n_source, len(embedding) - 1 - n_target)
     if n_special > 0:
         embedding[n_target + 1 : n_target + 1 + n_special] = source[n_source + 1 : n_source + 1 + n_special]
-    state[ITEM_EMBEDDING] = embedding
-    target.load_state_dict(state)
-    return WarmStartReport(checkpoint, source_model, copied + 1, len(known), n_target - len(known))
+    return embedding

@@ -14,22 +14,36 @@ pretrec's SASRec.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import torch
 
-from pretrec.data.interactions import Dataset
-from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.data.interactions import Dataset, Interactions
+from pretrec.models import contrastive, next_item
+from pretrec.models.contrastive import ContrastiveSequenceConfig
+from pretrec.models.sasrec import SASRec
 from pretrec.nn.item_tower import ItemTower
+from pretrec.sampling.batches import SequenceBatch, ViewsBatch
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
 from pretrec.text.side_data import item_text_fields
 
 
 @dataclass(frozen=True)
-class TextSASRecConfig(SASRecConfig):
-    """SASRec's hyper-parameters plus how items are read from text."""
+class TextSASRecConfig(ContrastiveSequenceConfig):
+    """SASRec's hyper-parameters, how items are read from text, and an optional
+    sequence-sequence contrastive term between two dropout views (0 = off)."""
+
+    contrastive_weight: float = 0.0
+    """Weight of InfoNCE between two dropout views of each sequence (UniSRec's sequence-sequence
+    objective; the text dropout makes the views read their items differently). 0 turns it off."""
+    temperature: float = 0.2
+    """InfoNCE temperature."""
+    similarity: Literal["dot", "cosine"] = "cosine"
+    """Similarity of two representations in InfoNCE."""
 
     text_model: str = PACKAGED
     """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
@@ -65,6 +79,18 @@ class TextSASRec(SASRec):
     @property
     def tower(self) -> ItemTower:
         return self.sequence_encoder.item_embedding  # type: ignore[return-value]
+
+    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
+        batches = next_item.training_batches(self, train, batch_size, rng)
+        if not self.config.contrastive_weight:  # type: ignore[attr-defined]
+            return batches
+        # two views of the same sequence: dropout (and text dropout) differ between the passes
+        return (ViewsBatch(b.users, b.inputs, b.targets, b.inputs, b.inputs, scale=b.scale) for b in batches)
+
+    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
+        if isinstance(batch, ViewsBatch):
+            return contrastive.loss(self, batch)
+        return next_item.full_softmax_loss(self, batch)
 
     def use_side_information(self, dataset: Dataset) -> None:
         """Encode every item's text once (cached on disk) into the tower's frozen features."""

@@ -112,10 +112,11 @@ def train_model(
     device = resolve_device(config.device)
     model.to(device)
     precision = autocast_dtype(config.mixed_precision, device)
-    optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],  # frozen parts (fine-tuning) stay out
-        lr=config.learning_rate, weight_decay=config.weight_decay
-    )
+    trainable = [p for p in model.parameters() if p.requires_grad]  # frozen parts (fine-tuning) stay out
+    if not trainable and config.epochs > 0:
+        raise ConfigError("nothing to train: every parameter is frozen (set epochs=0 to only evaluate)")
+    optimizer = torch.optim.AdamW(trainable or [torch.zeros(1, requires_grad=True)],
+                                  lr=config.learning_rate, weight_decay=config.weight_decay)
     result = TrainResult()
     sign = -1.0 if lower_is_better(config.metric) else 1.0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
