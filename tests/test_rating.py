@@ -25,6 +25,7 @@ def test_runner_minimises_validation_rmse_and_reports_test(planted_dataset) -> N
         assert report.training["best_epoch"] == int(np.argmin(history)) + 1  # smallest error kept
         assert report.training["best_valid"] == pytest.approx(min(history))
         assert report.valid_metrics["rmse"] == pytest.approx(min(history), rel=1e-5)
+        assert report.split["refit_on_train_and_valid"]
     assert reports[0].metrics != reports[1].metrics  # each seed draws its own split
 
 
@@ -55,3 +56,24 @@ def test_text_rates_items_nobody_rated_from_their_genre(planted_dataset, tiny_be
     train, test = dataset.interactions.select(~cold), dataset.interactions.select(cold)
     errors = {name: rating_metrics(fit(name, dataset, train, tiny_bert), test)["rmse"] for name in ("biasedmf", "text_mf")}
     assert errors["text_mf"] < 0.5 * errors["biasedmf"], errors
+
+
+def test_autorec_reads_the_item_text_of_items_nobody_rated(planted_dataset, tiny_bert) -> None:
+    inter = planted_dataset.interactions
+    ratings = np.where(inter.items < 20, 5.0, 1.0)
+    dataset = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(inter, weights=ratings))
+    cold = np.isin(inter.items, [3, 4, 33, 34])
+    train, test = dataset.interactions.select(~cold), dataset.interactions.select(cold)
+    options = {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01, "progress": False}
+    errors = {}
+    for name in ("autorec", "text_autorec"):
+        extra = {"text_model": str(tiny_bert)} if name == "text_autorec" else {}
+        model_config, train_config = build_configs(name, {**options, **extra})
+        seed_torch(0)
+        model = MODELS.get(name).model(model_config, dataset.n_users, dataset.n_items)
+        if name == "text_autorec":
+            model.text_encoder.cache_dir = None
+        model.use_side_information(dataset)
+        model.fit(train, seed=0, train_config=train_config)
+        errors[name] = rating_metrics(model, test)["rmse"]
+    assert errors["text_autorec"] < 0.8 * errors["autorec"], errors

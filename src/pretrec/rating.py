@@ -6,8 +6,10 @@ RMSE and MAE on test.
     print(summary["rmse"])   # (mean, std) over the seeds
 
 Each seed draws its own split: `test_fraction` of all ratings for test, `valid_fraction` for
-validation (early stopping and model selection), the rest for training. Ratings seen only in
-test never reach the model, and nothing is tuned on test.
+validation (early stopping and model selection), the rest for training. With `refit` (the
+default) a fresh model is then trained on training + validation ratings for the number of
+epochs validation selected, so the final model sees the whole non-test share, as in the usual
+80/20 protocol. Ratings seen only in test never reach the model, and nothing is tuned on test.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from pretrec.eval.pointwise import mae, rmse
 from pretrec.eval.report import Report
 from pretrec.experiment import build_configs, load, summarise
 from pretrec.models import MODELS
-from pretrec.models.biased_mf import BiasedMF
+from pretrec.models.rating_model import RatingModel
 from pretrec.nn.parameters import parameter_counts
 from pretrec.random import seed_torch
 
 
-def rating_metrics(model: BiasedMF, part: Interactions) -> dict[str, float]:
+def rating_metrics(model: RatingModel, part: Interactions) -> dict[str, float]:
     """RMSE and MAE of `model`'s predictions on the rows of `part`."""
     predicted = model.predict(part.users, part.items)
     return {"rmse": rmse(predicted, part.weights), "mae": mae(predicted, part.weights)}
@@ -37,8 +39,8 @@ def rating_metrics(model: BiasedMF, part: Interactions) -> dict[str, float]:
 
 def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapping[str, Any] | None = None,
                      valid_fraction: float = 0.1, test_fraction: float = 0.2,
-                     progress: bool = True) -> tuple[Report, BiasedMF]:
-    """One seed: split, fit with validation-RMSE selection, evaluate on test."""
+                     progress: bool = True, refit: bool = True) -> tuple[Report, RatingModel]:
+    """One seed: split, fit with validation-RMSE selection, (refit on train + valid,) evaluate on test."""
     if dataset.interactions.weights is None:
         raise DataError(f"rating prediction needs ratings; dataset '{dataset.name}' has none")
     entry = MODELS.get(model_name)
@@ -49,23 +51,33 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
     if not progress:
         train_config = train_config.replace(progress=False)
     split = random_ratio(dataset.interactions, valid_fraction, test_fraction, seed=seed)
-    seed_torch(seed)
-    model = entry.model(model_config, dataset.n_users, dataset.n_items)
-    model.use_side_information(dataset)
+
+    def build() -> RatingModel:
+        seed_torch(seed)
+        model = entry.model(model_config, dataset.n_users, dataset.n_items)
+        model.use_side_information(dataset)
+        return model
+
     started = time.perf_counter()
+    model = build()
     model.fit(split.train, validator=lambda m: rating_metrics(m, split.valid), seed=seed, train_config=train_config)
-    fit_seconds = time.perf_counter() - started
     result = model.fit_result
+    valid_metrics = rating_metrics(model, split.valid)
+    if refit:
+        model = build()
+        model.fit(split.train.concat(split.valid), seed=seed,
+                  train_config=train_config.replace(epochs=max(result.best_epoch, 1)))
+    fit_seconds = time.perf_counter() - started
     report = Report(
         model=model_name,
         metrics=rating_metrics(model, split.test),
         dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(), "users": dataset.n_users,
                  "items": dataset.n_items, "interactions": len(dataset.interactions)},
-        split=split.describe(),
+        split={**split.describe(), "refit_on_train_and_valid": refit},
         protocol={"name": "rating prediction (RMSE, MAE on held-out ratings)"},
         seed=seed,
         config={"model": model_config.to_dict(), "train": train_config.to_dict()},
-        valid_metrics=rating_metrics(model, split.valid),
+        valid_metrics=valid_metrics,
         training={"best_epoch": result.best_epoch, "epochs_run": result.epochs_run, "best_valid": result.best_metric,
                   "parameters": parameter_counts(model), "history": result.history},
         timings={"fit_seconds": fit_seconds},
@@ -75,13 +87,13 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
 
 def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] = (0,),
                options: Mapping[str, Any] | None = None, valid_fraction: float = 0.1, test_fraction: float = 0.2,
-               output: str | Path | None = None, progress: bool = True,
-               format: str | None = None) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+               output: str | Path | None = None, progress: bool = True, format: str | None = None,
+               refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (each its own random split); reports and metric -> (mean, sample std)."""
     data = load(dataset, format)
     reports = []
     for seed in seeds:
-        report, _ = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress)
+        report, _ = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)
         if output is not None:
             report.save(Path(output) / f"seed-{seed}" if len(seeds) > 1 else output)
         reports.append(report)

@@ -43,6 +43,9 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
                  "patience": 60},
     "text_mf": {"epochs": 60, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
                 "patience": 60},
+    "autorec": {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01, "patience": 60},
+    "text_autorec": {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01,
+                     "patience": 60},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
 }

@@ -1,5 +1,6 @@
 """The model registry, filled explicitly: `MODELS.get(name)` -> entry with model and config."""
 
+from pretrec.models.autorec import AutoRec, AutoRecConfig, TextAutoRec, TextAutoRecConfig
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.models.bert4rec import BERT4Rec, BERT4RecConfig
 from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
@@ -24,6 +25,9 @@ MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencode
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig, "biased matrix factorisation for ratings, squared error (Koren 2009)")
 MODELS.register("text_mf", TextMF, TextMFConfig, "biased MF with factors and biases shifted by user/item sentence-encoder text")
+MODELS.register("autorec", AutoRec, AutoRecConfig, "I-AutoRec: item-based autoencoder over ratings (Sedhain 2015)")
+MODELS.register("text_autorec", TextAutoRec, TextAutoRecConfig,
+                "I-AutoRec whose item code reads item text and whose user rows read user text")
 MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
 MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
 MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
@@ -36,4 +40,4 @@ MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
                 "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec"]

@@ -19,7 +19,7 @@ from torch import nn
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.errors import DataError
-from pretrec.models.base import NeuralRecommender
+from pretrec.models.rating_model import RatingModel
 from pretrec.sampling.batches import RatingBatch, UserBatch
 
 
@@ -48,11 +48,10 @@ def rating_batches(train: Interactions, batch_size: int, rng: np.random.Generato
         yield RatingBatch(users[start:stop], items[start:stop], ratings[start:stop])
 
 
-class BiasedMF(NeuralRecommender):
+class BiasedMF(RatingModel):
     """mu + user bias + item bias + factor dot product, fit by squared error."""
 
     config_class = BiasedMFConfig
-    task = "rating"
 
     def __init__(self, config: BiasedMFConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
@@ -64,13 +63,6 @@ class BiasedMF(NeuralRecommender):
             nn.init.normal_(table.weight, std=config.init_std)
         for table in (self.user_bias, self.item_bias):
             nn.init.zeros_(table.weight)
-        self.register_buffer("global_mean", torch.zeros(()))
-
-    def fit(self, train: Interactions, *args, **kwargs):  # type: ignore[override]
-        if train.weights is None:
-            raise DataError("a rating model needs ratings: this data has no rating column")
-        self.global_mean.fill_(float(train.weights.mean()))
-        return super().fit(train, *args, **kwargs)
 
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
         return rating_batches(train, batch_size, rng)
@@ -93,17 +85,6 @@ class BiasedMF(NeuralRecommender):
                 self.user_bias(batch.users), self.item_bias(batch.items))
         penalty = sum((t**2).sum() for t in used)
         return {"mse": mse, "l2": self.config.l2 * penalty / len(batch.users)}
-
-    @torch.no_grad()
-    def predict(self, users: np.ndarray, items: np.ndarray, batch_size: int = 65536) -> np.ndarray:
-        """float32 predicted ratings of (user, item) pairs."""
-        self.eval()
-        out = []
-        for start in range(0, len(users), batch_size):
-            u = torch.as_tensor(users[start : start + batch_size], device=self.device)
-            i = torch.as_tensor(items[start : start + batch_size], device=self.device)
-            out.append(self.predict_tensor(u, i).float().cpu())
-        return torch.cat(out).numpy() if out else np.empty(0, np.float32)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         users = batch.user_tensor(self.device)

@@ -22,12 +22,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import item_text_fields, user_text_fields
-
-
-def field_list(text: str) -> list[str] | None:
-    names = [f.strip() for f in text.split(",") if f.strip()]
-    return names or None
+from pretrec.text.side_data import field_list, item_text_fields, user_text_fields
 
 
 @dataclass(frozen=True)

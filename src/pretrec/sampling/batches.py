@@ -89,3 +89,10 @@ class RatingBatch(TensorBatch):
     users: torch.Tensor  # long (B,)
     items: torch.Tensor  # long (B,)
     ratings: torch.Tensor  # float (B,)
+
+
+@dataclass(frozen=True, eq=False)
+class IndexBatch(TensorBatch):
+    """A batch of row indices (items or users) for models that read whole rows of a matrix."""
+
+    index: torch.Tensor  # long (B,)

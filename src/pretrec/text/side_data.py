@@ -28,3 +28,9 @@ def user_text_fields(dataset: Dataset, n_users: int) -> dict[str, np.ndarray]:
     if dataset.n_users != n_users:
         raise ConfigError(f"dataset has {dataset.n_users} users, the model {n_users}")
     return dataset.user_features
+
+
+def field_list(text: str) -> list[str] | None:
+    """"title, year" -> ["title", "year"]; an empty string means every field (None)."""
+    names = [f.strip() for f in text.split(",") if f.strip()]
+    return names or None

@@ -1,0 +1,155 @@
+"""I-AutoRec: an item-based autoencoder over the rating matrix (Sedhain et al., WWW 2015),
+optionally reading user and item text.
+
+Each item is the vector of its training ratings by every user (0 where unrated). The encoder
+maps it to a hidden code, the decoder back to one rating per user; only observed ratings count
+in the squared error, and an L2 penalty covers both weight matrices:
+
+    h_i = sigmoid(V^T r_i + A t_i + c)          r(u, i) = <W_u + B t_u, h_i> + b_u
+
+With text (`TextAutoRec`), t_i is the frozen sentence-encoder vector of the item's text and t_u
+that of the user's features written as text: an item with few ratings is encoded from its text
+as well, and the decoder's per-user weights W_u (ID parameters) get a shift shared across users
+with similar profiles. Without text, A and B are absent and this is plain I-AutoRec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from pretrec.config import Config
+from pretrec.data.interactions import Dataset, Interactions
+from pretrec.models.rating_model import RatingModel
+from pretrec.sampling.batches import IndexBatch, UserBatch
+from pretrec.text.encoder import SentenceEncoder
+from pretrec.text.model_folder import PACKAGED
+from pretrec.text.side_data import field_list, item_text_fields, user_text_fields
+
+
+@dataclass(frozen=True)
+class AutoRecConfig(Config):
+    """Hyper-parameters of I-AutoRec."""
+
+    hidden_size: int = 500
+    """Width of the item code."""
+    l2: float = 1.0
+    """L2 penalty on the encoder and decoder weights, relative to the batch's squared error sum."""
+    input_dropout: float = 0.0
+    """Dropout on the input ratings (a denoising autoencoder when > 0)."""
+    init_std: float = 0.03
+    """Standard deviation of the normal initialisation of the weights."""
+
+
+class AutoRec(RatingModel):
+    """Item-based autoencoder over the training rating matrix (module docstring)."""
+
+    config_class = AutoRecConfig
+
+    def __init__(self, config: AutoRecConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        self.encoder = nn.Linear(n_users, config.hidden_size)
+        self.decoder = nn.Embedding(n_users, config.hidden_size)  # W_u: one row per user
+        self.user_bias = nn.Embedding(n_users, 1)
+        nn.init.normal_(self.encoder.weight, std=config.init_std)
+        nn.init.zeros_(self.encoder.bias)
+        nn.init.normal_(self.decoder.weight, std=config.init_std)
+        nn.init.zeros_(self.user_bias.weight)
+        self.input_dropout = nn.Dropout(config.input_dropout)
+        # the training ratings are the model's input at prediction time too: kept as buffers
+        self.register_buffer("ratings", torch.zeros(n_items, n_users))
+        self.register_buffer("observed", torch.zeros(n_items, n_users, dtype=torch.bool))
+
+    def prepare(self, train: Interactions) -> None:
+        ratings = torch.zeros(self.n_items, self.n_users)
+        observed = torch.zeros(self.n_items, self.n_users, dtype=torch.bool)
+        items, users = torch.from_numpy(train.items), torch.from_numpy(train.users)
+        ratings[items, users] = torch.from_numpy(train.weights)  # a repeated pair keeps its latest row
+        observed[items, users] = True
+        self.ratings.copy_(ratings.to(self.ratings.device))
+        self.observed.copy_(observed.to(self.observed.device))
+
+    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[IndexBatch]:
+        rated = np.flatnonzero(np.bincount(train.items, minlength=self.n_items) > 0)
+        order = rated[rng.permutation(len(rated))]
+        for start in range(0, len(order), batch_size):
+            yield IndexBatch(torch.from_numpy(order[start : start + batch_size]))
+
+    def item_code(self, items: torch.Tensor) -> torch.Tensor:
+        """(B, hidden) code of items from their training ratings."""
+        return torch.sigmoid(self.encoder(self.input_dropout(self.ratings[items])))
+
+    def decoder_rows(self, users: torch.Tensor) -> torch.Tensor:
+        return self.decoder(users)
+
+    def loss(self, batch: IndexBatch) -> dict[str, torch.Tensor]:
+        items = batch.index
+        users = torch.arange(self.n_users, device=items.device)
+        predicted = self.item_code(items) @ self.decoder_rows(users).T + self.user_bias.weight.T  # (B, U)
+        mask = self.observed[items]
+        squared = ((predicted - self.ratings[items]) ** 2 * mask).sum()
+        n = mask.sum().clamp(min=1)
+        penalty = self.config.l2 / 2 * (self.encoder.weight.pow(2).sum() + self.decoder.weight.pow(2).sum())
+        # per observed rating, with the penalty scaled as the batch's share of all items
+        share = len(items) / max(int(self.observed.any(1).sum()), 1)
+        return {"mse": squared / n, "l2": penalty * share / n}
+
+    def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        code = self.item_code(items)
+        return (code * self.decoder_rows(users)).sum(-1) + self.user_bias(users).squeeze(-1)
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        users = batch.user_tensor(self.device)
+        codes = self.item_code(torch.arange(self.n_items, device=self.device))
+        return self.clipped(self.decoder_rows(users) @ codes.T + self.user_bias(users))
+
+
+@dataclass(frozen=True)
+class TextAutoRecConfig(AutoRecConfig):
+    """I-AutoRec's hyper-parameters plus the text encoder and fields."""
+
+    text_model: str = PACKAGED
+    """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
+    item_text_fields: str = ""
+    """Comma-separated item fields (empty: all)."""
+    user_text_fields: str = "age,gender,occupation"
+    """Comma-separated user feature fields (none used when the data has no user features)."""
+    text_max_length: int = 64
+    """Token budget of each text."""
+
+
+class TextAutoRec(AutoRec):
+    """I-AutoRec whose item code also reads the item's text and whose per-user decoder rows are
+    shifted by the user's text (module docstring)."""
+
+    config_class = TextAutoRecConfig
+
+    def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
+        dim = self.text_encoder.dim
+        self.register_buffer("item_text", torch.zeros(n_items, dim))
+        self.register_buffer("user_text", torch.zeros(n_users, dim))
+        self.item_text_map = nn.Linear(dim, config.hidden_size, bias=False)
+        self.user_text_map = nn.Linear(dim, config.hidden_size, bias=False)
+        nn.init.normal_(self.item_text_map.weight, std=config.init_std)
+        nn.init.zeros_(self.user_text_map.weight)
+
+    def use_side_information(self, dataset: Dataset) -> None:
+        config: TextAutoRecConfig = self.config  # type: ignore[assignment]
+        items = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), field_list(config.item_text_fields))
+        self.item_text.copy_(torch.from_numpy(items))
+        if dataset.user_features:
+            values = user_text_fields(dataset, self.n_users)
+            self.user_text.copy_(torch.from_numpy(self.text_encoder.encode_fields(values, field_list(config.user_text_fields))))
+
+    def item_code(self, items: torch.Tensor) -> torch.Tensor:
+        ratings = self.input_dropout(self.ratings[items])
+        return torch.sigmoid(self.encoder(ratings) + self.item_text_map(self.item_text[items]))
+
+    def decoder_rows(self, users: torch.Tensor) -> torch.Tensor:
+        return self.decoder(users) + self.user_text_map(self.user_text[users])
