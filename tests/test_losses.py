@@ -66,3 +66,12 @@ def test_info_nce_dot_similarity_by_hand() -> None:
     assert losses.info_nce(first, first.clone()).item() == pytest.approx(-math.log(math.e / (math.e + 2)), rel=1e-6)
     with pytest.raises(ValueError, match="similarity"):
         losses.info_nce(first, first, similarity="l2")
+
+
+def test_full_cross_entropy_leaves_non_candidates_out_of_the_softmax() -> None:
+    states = torch.tensor([[1.0, 0.0]])
+    items = torch.tensor([[2.0, 0.0], [1.0, 0.0], [5.0, 0.0]])  # logits 2, 1, 5
+    candidates = torch.tensor([True, True, False])
+    expected = -(2.0 - math.log(math.exp(2.0) + math.exp(1.0)))  # item 3 is not in the softmax
+    got = losses.full_cross_entropy(states, items, torch.tensor([0]), candidates)
+    assert float(got) == pytest.approx(expected, rel=1e-6)

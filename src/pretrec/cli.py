@@ -60,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--lora-alpha", type=float, help="LoRA scaling alpha (strategy lora; default 16)")
     finetune.set_defaults(handler=cmd_finetune)
 
+    rate = commands.add_parser("rate", help="rating prediction: random split, RMSE/MAE on held-out ratings")
+    add_run_arguments(rate)
+    rate.add_argument("--test-fraction", type=float, default=0.2, help="share of ratings for test (default 0.2)")
+    rate.add_argument("--valid-fraction", type=float, default=0.1,
+                      help="share of ratings for validation, taken from the rest (default 0.1)")
+    rate.add_argument("--no-refit", action="store_true",
+                      help="keep the validation-selected model instead of refitting on train + valid")
+    rate.set_defaults(handler=cmd_rate)
+
     describe = commands.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")
@@ -154,6 +163,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pretrec.experiment import run_seeds
 
     _train_and_print(args, _settings(args), run_seeds)
+    return 0
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    from pretrec.data.filters import apply_filters
+    from pretrec.experiment import load
+    from pretrec.rating import run_rating
+
+    settings = _settings(args)
+    dataset = apply_filters(load(settings["dataset"], settings.get("format"), _columns(args.columns)),
+                            None, args.dedup, args.k_core)  # --min-rating would bias the ratings: not applied
+    reports, summary = run_rating(settings["model"], dataset, settings["seeds"], settings["set"],
+                                  args.valid_fraction, args.test_fraction, settings.get("output"),
+                                  progress=not args.quiet, refit=not args.no_refit)
+    seeds = settings["seeds"]
+    print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, {len(dataset.interactions)} ratings; "
+          f"random split (test {args.test_fraction}, valid {args.valid_fraction}), one split per seed {seeds}")
+    print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1, columns=("rmse", "mae")))
+    if settings.get("output"):
+        print(f"run folder: {settings['output']}")
     return 0
 
 

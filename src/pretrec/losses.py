@@ -19,9 +19,15 @@ def l2_penalty(*tensors: torch.Tensor, batch_size: int) -> torch.Tensor:
     return sum((t.pow(2).sum() for t in tensors), torch.tensor(0.0, device=tensors[0].device)) / batch_size
 
 
-def full_cross_entropy(states: torch.Tensor, item_weights: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Softmax over every item. states (P, H), item_weights (n_items, H), targets (P,) 0-based."""
-    return F.cross_entropy(states @ item_weights.T, targets)  # logits (P, n_items)
+def full_cross_entropy(states: torch.Tensor, item_weights: torch.Tensor, targets: torch.Tensor,
+                       candidates: torch.Tensor | None = None) -> torch.Tensor:
+    """Softmax over every item. states (P, H), item_weights (n_items, H), targets (P,) 0-based.
+
+    `candidates` (n_items,) bool, when given, leaves the other items out of the softmax."""
+    logits = states @ item_weights.T  # (P, n_items)
+    if candidates is not None:
+        logits = logits.masked_fill(~candidates.to(logits.device), float("-inf"))
+    return F.cross_entropy(logits, targets)
 
 
 def binary_cross_entropy(positive_scores: torch.Tensor, negative_scores: torch.Tensor) -> torch.Tensor:

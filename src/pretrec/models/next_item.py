@@ -79,7 +79,9 @@ def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, t
     """Cross-entropy over every item at every position that has a next item (the batch mean
     times `batch.scale`, so every target of the epoch weighs the same)."""
     states, targets = states_at(model.encode, batch.inputs, batch.targets, model.config.length_groups)
-    ce = losses.full_cross_entropy(states, item_weights(model), targets - 1)
+    # a model may leave items out of its softmax (a text model: items that had no training data)
+    candidates = getattr(model, "softmax_candidates", None)
+    ce = losses.full_cross_entropy(states, item_weights(model), targets - 1, candidates)
     return {"ce": ce * batch.scale}
 
 

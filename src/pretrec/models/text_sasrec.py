@@ -44,6 +44,9 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     """InfoNCE temperature."""
     similarity: Literal["dot", "cosine"] = "cosine"
     """Similarity of two representations in InfoNCE."""
+    softmax_trained_items_only: bool = True
+    """Leave items without training interactions out of the training softmax: a new item is
+    not a negative for histories from before it existed, so its text is not pushed down."""
 
     text_model: str = PACKAGED
     """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
@@ -79,6 +82,16 @@ class TextSASRec(SASRec):
     @property
     def tower(self) -> ItemTower:
         return self.sequence_encoder.item_embedding  # type: ignore[return-value]
+
+    def fit(self, train: Interactions, *args, **kwargs):  # type: ignore[override]
+        config: TextSASRecConfig = self.config  # type: ignore[assignment]
+        self.softmax_candidates = None
+        if config.softmax_trained_items_only:
+            self.softmax_candidates = torch.from_numpy(train.item_counts() > 0).to(self.device)
+        try:
+            return super().fit(train, *args, **kwargs)
+        finally:
+            self.softmax_candidates = None  # only training uses it
 
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
         batches = next_item.training_batches(self, train, batch_size, rng)
