@@ -55,3 +55,20 @@ def test_bad_settings_and_shapes() -> None:
         ItemTower(3, 2, 4, 5, fusion="concat")
     with pytest.raises(ValueError, match="shape"):
         tower("text").set_text_features(torch.zeros(3, 5))
+
+
+def test_id_dropout_drops_id_vectors_in_training_only() -> None:
+    torch.manual_seed(0)
+    t = ItemTower(n_tokens=2002, n_items=2000, hidden=3, text_dim=5, fusion="text+id", adaptor="linear",
+                  dropout=0.0, id_dropout=0.5)
+    ids = torch.arange(1, 2001)
+    text_only = t.adaptor(t.text_features[ids])
+    full = text_only + t.id_embedding(ids)
+    t.train()
+    dropped = torch.isclose(t(ids), text_only).all(-1).float().mean()
+    assert 0.45 < float(dropped) < 0.55
+    t.eval()
+    assert torch.allclose(t(ids), full)
+    special = torch.tensor([2001])
+    t.train()
+    assert torch.allclose(t(special), t.id_embedding(special))  # a special token always keeps its ID

@@ -60,6 +60,9 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     """Text adaptor: linear, or UniSRec's mixture of parametric-whitening experts."""
     n_experts: int = 8
     """Experts of the moe adaptor."""
+    id_dropout: float = 0.0
+    """With fusion "text+id": the chance, in training, that an item's ID vector is dropped, so
+    the model also learns to score items from text alone (new items have only text)."""
     text_dropout: float = 0.2
     """Dropout on the frozen text features before the adaptor."""
 
@@ -76,7 +79,7 @@ class TextSASRec(SASRec):
     def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
         self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
         tower = ItemTower(n_items + 1 + n_extra_tokens, n_items, config.hidden_size, self.text_encoder.dim,
-                          config.fusion, config.adaptor, config.text_dropout, config.n_experts)
+                          config.fusion, config.adaptor, config.text_dropout, config.n_experts, config.id_dropout)
         super().__init__(config, n_users, n_items, n_extra_tokens, item_embedding=tower)
 
     @property

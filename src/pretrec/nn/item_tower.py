@@ -68,16 +68,21 @@ class ItemTower(nn.Module):
         adaptor: "linear" or "moe".
         dropout: dropout on the text features before the adaptor.
         n_experts: experts of the moe adaptor.
+        id_dropout: in training, the chance that an item's ID vector is left out of a forward
+            pass ("text+id" only), so the model learns to score items from text alone, as it must
+            for new items (DropoutNet, Volkovs et al., NeurIPS 2017).
     """
 
     def __init__(self, n_tokens: int, n_items: int, hidden: int, text_dim: int, fusion: Fusion = "text+id",
-                 adaptor: AdaptorKind = "moe", dropout: float = 0.2, n_experts: int = 8):
+                 adaptor: AdaptorKind = "moe", dropout: float = 0.2, n_experts: int = 8, id_dropout: float = 0.0):
         super().__init__()
         if fusion not in ("text", "id", "text+id"):
             raise ValueError(f"fusion must be 'text', 'id' or 'text+id', got {fusion!r}")
         if adaptor not in ("linear", "moe"):
             raise ValueError(f"adaptor must be 'linear' or 'moe', got {adaptor!r}")
-        self.n_items, self.fusion = n_items, fusion
+        if not 0.0 <= id_dropout < 1.0:
+            raise ValueError(f"id_dropout must be in [0, 1), got {id_dropout}")
+        self.n_items, self.fusion, self.id_dropout = n_items, fusion, id_dropout
         self.register_buffer("text_features", torch.zeros(n_tokens, text_dim))
         self.uses_text = fusion != "id"
         self.adaptor = (
@@ -102,7 +107,13 @@ class ItemTower(nn.Module):
         if self.uses_text:
             is_item = (ids > 0) & (ids <= self.n_items)
             text = self.adaptor(self.text_features[ids]) * is_item.unsqueeze(-1)
-            vectors = text + vectors * ~is_item.unsqueeze(-1) if self.fusion == "text" else text + vectors
+            if self.fusion == "text":
+                keep_id = ~is_item
+            elif self.training and self.id_dropout > 0:
+                keep_id = ~is_item | (torch.rand(ids.shape, device=ids.device) >= self.id_dropout)
+            else:
+                keep_id = None
+            vectors = text + (vectors if keep_id is None else vectors * keep_id.unsqueeze(-1))
         return vectors
 
     @property
