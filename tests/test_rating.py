@@ -31,9 +31,9 @@ def test_runner_minimises_validation_rmse_and_reports_test(planted_dataset) -> N
 
 def test_runner_refuses_data_without_ratings_and_ranking_models(planted_dataset) -> None:
     bare = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(planted_dataset.interactions, weights=None))
-    with pytest.raises(DataError, match="needs ratings"):
+    with pytest.raises(DataError, match="needs labels or ratings"):
         run_rating("biasedmf", bare, options=FAST, progress=False)
-    with pytest.raises(ConfigError, match="does not predict ratings"):
+    with pytest.raises(ConfigError, match="is not a rating model"):
         run_rating("sasrec", planted_dataset, progress=False)
 
 

@@ -15,7 +15,7 @@ epochs validation selected, so the final model sees the whole non-test share, as
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from pretrec.models.rating_model import RatingModel
 from pretrec.nn.parameters import parameter_counts
 from pretrec.random import seed_torch
 
+PROTOCOL = "rating prediction (RMSE, MAE on held-out ratings)"
+
 
 def rating_metrics(model: RatingModel, part: Interactions) -> dict[str, float]:
     """RMSE and MAE of `model`'s predictions on the rows of `part`."""
@@ -39,15 +41,19 @@ def rating_metrics(model: RatingModel, part: Interactions) -> dict[str, float]:
 
 def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapping[str, Any] | None = None,
                      valid_fraction: float = 0.1, test_fraction: float = 0.2,
-                     progress: bool = True, refit: bool = True) -> tuple[Report, RatingModel]:
-    """One seed: split, fit with validation-RMSE selection, (refit on train + valid,) evaluate on test."""
+                     progress: bool = True, refit: bool = True, task: str = "rating",
+                     metrics: Callable[[RatingModel, Interactions], dict[str, float]] | None = None,
+                     selection: str = "rmse", protocol: str = PROTOCOL) -> tuple[Report, RatingModel]:
+    """One seed: split, fit with validation selection (`selection`, RMSE by default), refit on
+    train + valid when asked, evaluate on test. `task` and `metrics` serve click prediction too."""
+    metrics = metrics or rating_metrics
     if dataset.interactions.weights is None:
-        raise DataError(f"rating prediction needs ratings; dataset '{dataset.name}' has none")
+        raise DataError(f"{task} prediction needs labels or ratings; dataset '{dataset.name}' has none")
     entry = MODELS.get(model_name)
-    if entry.model.task != "rating":
-        rating_models = [n for n in MODELS.names() if MODELS.get(n).model.task == "rating"]
-        raise ConfigError(f"'{model_name}' does not predict ratings; rating models: {', '.join(rating_models)}")
-    model_config, train_config = build_configs(model_name, {"metric": "rmse", **dict(options or {})})
+    if entry.model.task != task:
+        fitting = [n for n in MODELS.names() if MODELS.get(n).model.task == task]
+        raise ConfigError(f"'{model_name}' is not a {task} model; {task} models: {', '.join(fitting)}")
+    model_config, train_config = build_configs(model_name, {"metric": selection, **dict(options or {})})
     if not progress:
         train_config = train_config.replace(progress=False)
     split = random_ratio(dataset.interactions, valid_fraction, test_fraction, seed=seed)
@@ -60,9 +66,9 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
 
     started = time.perf_counter()
     model = build()
-    model.fit(split.train, validator=lambda m: rating_metrics(m, split.valid), seed=seed, train_config=train_config)
+    model.fit(split.train, validator=lambda m: metrics(m, split.valid), seed=seed, train_config=train_config)
     result = model.fit_result
-    valid_metrics = rating_metrics(model, split.valid)
+    valid_metrics = metrics(model, split.valid)
     if refit:
         model = build()
         model.fit(split.train.concat(split.valid), seed=seed,
@@ -70,11 +76,11 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
     fit_seconds = time.perf_counter() - started
     report = Report(
         model=model_name,
-        metrics=rating_metrics(model, split.test),
+        metrics=metrics(model, split.test),
         dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(), "users": dataset.n_users,
                  "items": dataset.n_items, "interactions": len(dataset.interactions)},
         split={**split.describe(), "refit_on_train_and_valid": refit},
-        protocol={"name": "rating prediction (RMSE, MAE on held-out ratings)"},
+        protocol={"name": protocol},
         seed=seed,
         config={"model": model_config.to_dict(), "train": train_config.to_dict()},
         valid_metrics=valid_metrics,

@@ -6,6 +6,8 @@ scores, and for neural models a finite training loss that falls.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -46,6 +48,10 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
     "autorec": {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01, "patience": 60},
     "text_autorec": {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01,
                      "patience": 60},
+    "mf_click": {"epochs": 60, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
+                 "patience": 60},
+    "text_click": {"epochs": 60, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
+                   "patience": 60},
     "sasrec": {"epochs": 30, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
                "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 30},
 }
@@ -58,7 +64,10 @@ def fitted(name: str, split, seed: int = 0, dataset=None):
     seed_torch(seed)  # parameter init draws from torch's global RNG
     model = entry.model(model_config, split.n_users, split.n_items)
     model.use_side_information(dataset or PLANTED)  # the planted data's item text
-    return model.fit(split.train, seed=seed, train_config=train_config)
+    train = split.train
+    if entry.model.task == "click":  # 0/1 labels: the planted rating is 4 or more
+        train = dataclasses.replace(train, weights=(train.weights >= 4).astype(np.float32))
+    return model.fit(train, seed=seed, train_config=train_config)
 
 
 PLANTED = None
@@ -94,12 +103,22 @@ def test_scores_have_the_right_shape_and_are_finite(name: str, planted_split) ->
 
 RANKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "ranking"]
 RATERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "rating"]
+CLICKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "click"]
 
 
 @pytest.mark.parametrize("name", [n for n in RANKERS if n != "pop"])
 def test_learns_planted_tastes_better_than_popularity(name: str, planted_split, popularity_ndcg: float) -> None:
     ndcg = evaluate(fitted(name, planted_split), planted_split, "valid").metrics["ndcg@10"]
     assert ndcg > popularity_ndcg + 0.05, (ndcg, popularity_ndcg)
+
+
+@pytest.mark.parametrize("name", CLICKERS)
+def test_click_models_rank_positive_pairs_first(name: str, planted_split) -> None:
+    from pretrec.click import click_metrics
+
+    valid = planted_split.valid
+    labelled = dataclasses.replace(valid, weights=(valid.weights >= 4).astype(np.float32))
+    assert click_metrics(fitted(name, planted_split), labelled)["auc"] > 0.8
 
 
 @pytest.mark.parametrize("name", RATERS)

@@ -3,7 +3,7 @@
 from pretrec.models.autorec import AutoRec, AutoRecConfig, TextAutoRec, TextAutoRecConfig
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.models.bert4rec import BERT4Rec, BERT4RecConfig
-from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
+from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig, ClickMF
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
 from pretrec.models.bsarec import BSARec, BSARecConfig
 from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
@@ -14,17 +14,23 @@ from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
-from pretrec.models.text_mf import TextMF, TextMFConfig
+from pretrec.models.text_mf import TextClickMF, TextMF, TextMFConfig
+from pretrec.models.text_profile import TextProfile, TextProfileConfig
 from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
 from pretrec.registry import Registry
 
 MODELS = Registry("model")
 MODELS.register("pop", Popularity, PopularityConfig, "most popular items in training")
+MODELS.register("text_profile", TextProfile, TextProfileConfig,
+                "zero-shot content baseline: cosine of item text to the mean text of the user's recent items")
 MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig, "biased matrix factorisation for ratings, squared error (Koren 2009)")
 MODELS.register("text_mf", TextMF, TextMFConfig, "biased MF with factors and biases shifted by user/item sentence-encoder text")
+MODELS.register("mf_click", ClickMF, BiasedMFConfig, "logistic biased MF for buy/click labels")
+MODELS.register("text_click", TextClickMF, TextMFConfig,
+                "logistic MF with text-shifted factors; the item-text encoder can be fine-tuned (LoRA/full)")
 MODELS.register("autorec", AutoRec, AutoRecConfig, "I-AutoRec: item-based autoencoder over ratings (Sedhain 2015)")
 MODELS.register("text_autorec", TextAutoRec, TextAutoRecConfig,
                 "I-AutoRec whose item code reads item text and whose user rows read user text")
@@ -40,4 +46,4 @@ MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
                 "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec", "TextProfile", "ClickMF", "TextClickMF"]

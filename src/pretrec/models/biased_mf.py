@@ -48,6 +48,22 @@ def rating_batches(train: Interactions, batch_size: int, rng: np.random.Generato
         yield RatingBatch(users[start:stop], items[start:stop], ratings[start:stop])
 
 
+def item_grouped_batches(train: Interactions, items_per_batch: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
+    """Batches holding every training row of `items_per_batch` random items (rows shuffled
+    within): a model that encodes item text per step encodes few texts per batch."""
+    if train.weights is None:
+        raise DataError("a rating model needs ratings: this data has no rating column")
+    items = np.unique(train.items)
+    groups = np.empty(train.n_items, dtype=np.int64)
+    groups[items[rng.permutation(len(items))]] = np.arange(len(items)) // items_per_batch
+    order = np.lexsort((rng.random(len(train)), groups[train.items]))
+    bounds = np.searchsorted(groups[train.items][order], np.arange(groups[items].max() + 2))
+    users, item_ids, ratings = (torch.from_numpy(a[order]) for a in (train.users, train.items, train.weights))
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        if stop > start:
+            yield RatingBatch(users[start:stop], item_ids[start:stop], ratings[start:stop])
+
+
 class BiasedMF(RatingModel):
     """mu + user bias + item bias + factor dot product, fit by squared error."""
 
@@ -80,14 +96,21 @@ class BiasedMF(RatingModel):
 
     def loss(self, batch: RatingBatch) -> dict[str, torch.Tensor]:
         predicted = self.predict_tensor(batch.users, batch.items)
-        mse = torch.mean((predicted - batch.ratings) ** 2)
+        error = self.pointwise_loss(predicted, batch.ratings)
         used = (self.user_factors(batch.users), self.item_factors(batch.items),
                 self.user_bias(batch.users), self.item_bias(batch.items))
         penalty = sum((t**2).sum() for t in used)
-        return {"mse": mse, "l2": self.config.l2 * penalty / len(batch.users)}
+        return {"bce" if self.binary else "mse": error, "l2": self.config.l2 * penalty / len(batch.users)}
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         users = batch.user_tensor(self.device)
         (p, b_u) = self.user_vectors(users)
         q, b_i = self.item_vectors(torch.arange(self.n_items, device=self.device))
         return self.global_mean + b_u[:, None] + b_i[None] + p @ q.T
+
+
+class ClickMF(BiasedMF):
+    """Logistic biased MF: sigma(mu + b_u + b_i + <p_u, q_i>), fit by binary cross-entropy."""
+
+    task = "click"
+    binary = True

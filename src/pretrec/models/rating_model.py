@@ -1,14 +1,15 @@
-"""What every explicit-rating model shares: `predict(users, items)` and the ratings' range.
+"""What every pointwise model shares: `predict(users, items)` for (user, item) pairs.
 
-A rating model is a NeuralRecommender with `task = "rating"`: it is fit on interactions whose
-weights are ratings, predicts the rating of (user, item) pairs, and ranks items by predicted
-rating through `score`. Predictions are clipped to the range of the training ratings.
+A rating model (`task = "rating"`) is fit on interactions whose weights are ratings, by squared
+error; its predictions are clipped to the range of the training ratings. A click model
+(`task = "click"`, `binary = True`) is fit on 0/1 labels by binary cross-entropy on logits; it
+predicts probabilities. Both rank items by their prediction through `score`.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -22,6 +23,8 @@ class RatingModel(NeuralRecommender):
     """Base of rating models: subclasses implement `predict_tensor(users, items)`."""
 
     task = "rating"
+    binary: ClassVar[bool] = False
+    """Labels are 0/1 and the prediction is a probability (click models)."""
 
     def __init__(self, config: Any, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
@@ -34,8 +37,14 @@ class RatingModel(NeuralRecommender):
     def fit(self, train: Interactions, *args: Any, **kwargs: Any):  # type: ignore[override]
         if train.weights is None:
             raise DataError("a rating model needs ratings: this data has no rating column")
-        self.global_mean.fill_(float(train.weights.mean()))
-        self.rating_range.copy_(torch.tensor([float(train.weights.min()), float(train.weights.max())]))
+        if self.binary:
+            if not np.isin(train.weights, (0.0, 1.0)).all():
+                raise DataError("a click model needs 0/1 labels as weights")
+            rate = float(np.clip(train.weights.mean(), 1e-4, 1 - 1e-4))
+            self.global_mean.fill_(float(np.log(rate / (1 - rate))))  # logit of the positive rate
+        else:
+            self.global_mean.fill_(float(train.weights.mean()))
+            self.rating_range.copy_(torch.tensor([float(train.weights.min()), float(train.weights.max())]))
         self.prepare(train)
         return super().fit(train, *args, **kwargs)
 
@@ -43,7 +52,16 @@ class RatingModel(NeuralRecommender):
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """(B,) predicted ratings of (users[b], items[b]), unclipped (what the loss sees)."""
 
+    def pointwise_loss(self, predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Mean squared error, or binary cross-entropy on logits for click models."""
+        if self.binary:
+            return torch.nn.functional.binary_cross_entropy_with_logits(predicted, target)
+        return torch.mean((predicted - target) ** 2)
+
     def clipped(self, ratings: torch.Tensor) -> torch.Tensor:
+        """What `predict` returns from `predict_tensor`: a probability, or a clipped rating."""
+        if self.binary:
+            return torch.sigmoid(ratings)
         return ratings.clamp(float(self.rating_range[0]), float(self.rating_range[1]))
 
     @torch.no_grad()

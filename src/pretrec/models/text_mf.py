@@ -9,20 +9,30 @@ genres: Action Crime"). The ID parts are penalised as in BiasedMF; the text maps
 all users/items, so an item with few ratings borrows strength from similar texts, and a new
 item is rated from its text alone. In the spirit of feature-based factorisation (SVDFeature,
 Chen et al. 2012) with text features from a pre-trained language model.
+
+`encoder_tuning="lora"` (or `"full"`) fine-tunes the sentence encoder on the item texts with the
+model: the texts are tokenised once, and training batches hold every training pair of a few
+items (`items_per_batch`) so each step encodes only those items' texts. User texts (short
+feature strings) stay frozen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
-from pretrec.data.interactions import Dataset
-from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
+from pretrec.data.interactions import Dataset, Interactions
+from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig, item_grouped_batches
+from pretrec.sampling.batches import RatingBatch
+from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
 from pretrec.text.side_data import field_list, item_text_fields, user_text_fields
+from pretrec.text.tuning import Tuning, encode_rows, prepare_language_model, token_table
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,15 @@ class TextMFConfig(BiasedMFConfig):
     """Token budget of each text."""
     text_dropout: float = 0.1
     """Dropout on the text vectors before their maps."""
+    encoder_tuning: Tuning = "frozen"
+    """Item-text encoder: frozen vectors (cached), LoRA adapters through peft, or every weight."""
+    lora_rank: int = 8
+    """LoRA rank (encoder_tuning="lora")."""
+    lora_alpha: float = 16.0
+    """LoRA scaling (encoder_tuning="lora")."""
+    items_per_batch: int = 64
+    """With a tuned encoder: items whose training pairs make one batch (their texts are encoded
+    once per step)."""
 
 
 class TextMF(BiasedMF):
@@ -57,23 +76,56 @@ class TextMF(BiasedMF):
         self.item_map = nn.Linear(dim, config.embedding_dim + 1, bias=False)
         for layer in (self.user_map, self.item_map):
             nn.init.zeros_(layer.weight)  # starts as plain BiasedMF
+        self.tuned = config.encoder_tuning != "frozen"
+        if self.tuned:  # the Hugging Face model becomes part of this model (optimiser, checkpoint)
+            self.language_model = prepare_language_model(self.text_encoder.model, config.encoder_tuning,
+                                                         config.lora_rank, config.lora_alpha)
+            self.register_buffer("item_tokens", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
+            self.register_buffer("item_token_mask", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
+            self.register_buffer("item_has_text", torch.zeros(n_items, dtype=torch.bool))
 
     def use_side_information(self, dataset: Dataset) -> None:
         config: TextMFConfig = self.config  # type: ignore[assignment]
-        items = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), field_list(config.item_text_fields))
-        self.item_text.copy_(torch.from_numpy(items))
+        values, fields = item_text_fields(dataset, self.n_items), field_list(config.item_text_fields)
+        if self.tuned:
+            texts = assemble_text(values, fields)
+            table = token_table(self.text_encoder, list(texts), pad_to=config.text_max_length)
+            self.item_tokens.copy_(table["input_ids"])
+            self.item_token_mask.copy_(table["attention_mask"])
+            self.item_has_text.copy_(torch.from_numpy(texts != ""))
+        else:
+            self.item_text.copy_(torch.from_numpy(self.text_encoder.encode_fields(values, fields)))
         if dataset.user_features:
             values = user_text_fields(dataset, self.n_users)
             users = self.text_encoder.encode_fields(values, field_list(config.user_text_fields))
             self.user_text.copy_(torch.from_numpy(users))
 
+    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
+        if not self.tuned:
+            return super().train_batches(train, batch_size, rng)
+        return item_grouped_batches(train, self.config.items_per_batch, rng)  # type: ignore[attr-defined]
+
     def _shifted(self, ids: torch.Tensor, factors: nn.Embedding, bias: nn.Embedding, text: torch.Tensor,
                  text_map: nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
-        shift = text_map(self.text_dropout(text[ids]))
+        shift = text_map(self.text_dropout(text))
         return factors(ids) + shift[..., :-1], bias(ids).squeeze(-1) + shift[..., -1]
 
+    def item_text_vectors(self, items: torch.Tensor) -> torch.Tensor:
+        if not self.tuned:
+            return self.item_text[items]
+        table = {"input_ids": self.item_tokens, "attention_mask": self.item_token_mask}
+        return encode_rows(self.text_encoder, table, items) * self.item_has_text[items].unsqueeze(-1)
+
     def user_vectors(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self._shifted(users, self.user_factors, self.user_bias, self.user_text, self.user_map)
+        return self._shifted(users, self.user_factors, self.user_bias, self.user_text[users], self.user_map)
 
     def item_vectors(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self._shifted(items, self.item_factors, self.item_bias, self.item_text, self.item_map)
+        return self._shifted(items, self.item_factors, self.item_bias, self.item_text_vectors(items), self.item_map)
+
+
+class TextClickMF(TextMF):
+    """TextMF as a click model: the same text-shifted factors, a logistic output and binary
+    cross-entropy; `encoder_tuning` fine-tunes the item-text encoder with the classifier."""
+
+    task = "click"
+    binary = True

@@ -134,7 +134,8 @@ class SentenceEncoder:
 
     def embed(self, tokens: dict[str, torch.Tensor]) -> torch.Tensor:
         """Pooled (and maybe normalised) vectors of a tokenised batch; keeps the autograd graph."""
-        tokens = {k: v.to(self.device) for k, v in tokens.items()}
+        device = next(self.model.parameters()).device  # the model may have moved with its owner
+        tokens = {k: v.to(device) for k, v in tokens.items()}
         hidden = self.model(**tokens).last_hidden_state
         vectors = pool(hidden, tokens["attention_mask"], self.pooling)
         return torch.nn.functional.normalize(vectors, dim=-1) if self.normalize else vectors

@@ -1,0 +1,77 @@
+"""Zero-shot interest: a content-based baseline with no training at all.
+
+A user's text profile is the mean sentence-encoder vector of the items in their history (the
+latest `profile_length` of them, optionally weighted toward the recent ones); every item is
+scored by its cosine similarity to that profile. It needs item text and nothing else, so it
+works on a catalogue no model was trained on, and is the floor a trained text model must beat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Self
+
+import torch
+
+from pretrec.config import Config
+from pretrec.data.interactions import Dataset, Interactions
+from pretrec.errors import ConfigError
+from pretrec.models.base import Recommender, Validator
+from pretrec.sampling.batches import UserBatch
+from pretrec.text.encoder import SentenceEncoder
+from pretrec.text.model_folder import PACKAGED
+from pretrec.text.side_data import field_list, item_text_fields
+
+
+@dataclass(frozen=True)
+class TextProfileConfig(Config):
+    """Which encoder reads the item text, and how a history becomes a profile."""
+
+    text_model: str = PACKAGED
+    """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
+    text_fields: str = ""
+    """Comma-separated item text fields (empty: all)."""
+    text_max_length: int = 64
+    """Token budget of an item's text."""
+    profile_length: int = 20
+    """Latest history items averaged into the profile."""
+    recency_decay: float = 1.0
+    """Weight of the k-th latest item is decay**k (1 = plain mean)."""
+
+
+class TextProfile(Recommender):
+    """Cosine between the mean text vector of a user's recent items and every item's text vector."""
+
+    config_class = TextProfileConfig
+
+    def __init__(self, config: TextProfileConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        if not 0 < config.recency_decay <= 1 or config.profile_length < 1:
+            raise ConfigError("recency_decay must be in (0, 1] and profile_length >= 1")
+        self.encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
+        self.item_vectors = torch.zeros(n_items, self.encoder.dim)
+
+    def use_side_information(self, dataset: Dataset) -> None:
+        fields = item_text_fields(dataset, self.n_items)
+        vectors = self.encoder.encode_fields(fields, field_list(self.config.text_fields))  # type: ignore[attr-defined]
+        self.item_vectors = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=-1)
+
+    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+        if not bool(self.item_vectors.abs().sum()):
+            raise ConfigError("text_profile has no item vectors: call use_side_information(dataset) first")
+        return self
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        config: TextProfileConfig = self.config  # type: ignore[assignment]
+        sequences = torch.from_numpy(batch.history.padded(batch.users, config.profile_length))  # 1-based, latest last
+        age = torch.arange(config.profile_length - 1, -1, -1, dtype=torch.float32)  # 0 = latest
+        weights = (config.recency_decay**age)[None] * (sequences > 0)
+        table = torch.cat([torch.zeros(1, self.item_vectors.shape[1]), self.item_vectors])
+        profile = (weights.unsqueeze(-1) * table[sequences]).sum(1)
+        return torch.nn.functional.normalize(profile, dim=-1) @ self.item_vectors.T
+
+    def state(self) -> dict[str, torch.Tensor]:
+        return {"item_vectors": self.item_vectors}
+
+    def load_state(self, state: dict[str, torch.Tensor]) -> None:
+        self.item_vectors = state["item_vectors"]
