@@ -69,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="keep the validation-selected model instead of refitting on train + valid")
     rate.set_defaults(handler=cmd_rate)
 
+    click = commands.add_parser("click", help="buy/click prediction: AUC, log loss, per-class report")
+    add_run_arguments(click)
+    click.add_argument("--labels", choices=["rating", "sampled"], default="rating",
+                       help="positives: rating >= --threshold, or observed pairs against sampled negatives")
+    click.add_argument("--threshold", type=float, default=4.0, help="labels=rating: positive when rating >= this")
+    click.add_argument("--negatives", type=int, default=1, help="labels=sampled: negatives per positive")
+    click.add_argument("--test-fraction", type=float, default=0.2, help="share of pairs for test (default 0.2)")
+    click.add_argument("--valid-fraction", type=float, default=0.1, help="share of pairs for validation")
+    click.add_argument("--no-refit", action="store_true", help="keep the validation-selected model")
+    click.set_defaults(handler=cmd_click)
+
     describe = commands.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")
@@ -182,6 +193,26 @@ def cmd_rate(args: argparse.Namespace) -> int:
     print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, {len(dataset.interactions)} ratings; "
           f"random split (test {args.test_fraction}, valid {args.valid_fraction}), one split per seed {seeds}")
     print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1, columns=("rmse", "mae")))
+    if settings.get("output"):
+        print(f"run folder: {settings['output']}")
+    return 0
+
+
+def cmd_click(args: argparse.Namespace) -> int:
+    from pretrec.click import run_click
+    from pretrec.data.filters import apply_filters
+    from pretrec.experiment import load
+
+    settings = _settings(args)
+    dataset = apply_filters(load(settings["dataset"], settings.get("format"), _columns(args.columns)),
+                            None, args.dedup, args.k_core)
+    seeds = settings["seeds"]
+    reports, summary = run_click(settings["model"], dataset, args.labels, seeds, settings["set"], args.threshold,
+                                 args.negatives, args.valid_fraction, args.test_fraction, settings.get("output"),
+                                 progress=not args.quiet, refit=not args.no_refit)
+    print(f"{dataset.name}: {reports[0].protocol['name']}; one split per seed {seeds}")
+    print(format_table({settings["model"]: summary}, with_std=len(seeds) > 1,
+                       columns=("auc", "log_loss", "accuracy", "f1_pos", "f1_neg")))
     if settings.get("output"):
         print(f"run folder: {settings['output']}")
     return 0
