@@ -109,3 +109,30 @@ def test_pretrain_then_finetune(tmp_path, capsys) -> None:
     assert "strategy frozen" in capsys.readouterr().out
     transfer = json.loads((tmp_path / "ft" / "report.json").read_text())["transfer"]
     assert transfer["strategy"] == "frozen" and transfer["source_model"] == "pretrainer"
+
+
+def write_ratings(path) -> None:
+    """A small ratings CSV: 40 users x 30 items, a user effect plus an item effect."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = ["user,item,rating,timestamp"]
+    for user in range(40):
+        for item in rng.choice(30, size=12, replace=False):
+            rating = int(np.clip(1 + (item % 5) + (user % 2), 1, 5))
+            rows.append(f"u{user},i{item},{rating},{user * 100 + item}")
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_rate_and_click_commands(tmp_path, capsys) -> None:
+    data = tmp_path / "ratings.csv"
+    write_ratings(data)
+    fast = ["--set", "epochs=5", "--set", "embedding_dim=4", "--set", "batch_size=64", "--quiet"]
+    assert main(["rate", "--model", "biasedmf", "--dataset", str(data), "--seeds", "0,1",
+                 "--output", str(tmp_path / "rate"), *fast]) == 0
+    out = capsys.readouterr().out
+    assert "rmse" in out and "±" in out
+    assert json.loads((tmp_path / "rate" / "report.json").read_text())["seeds"] == [0, 1]
+    assert main(["click", "--model", "mf_click", "--dataset", str(data), "--labels", "sampled", *fast]) == 0
+    assert "auc" in capsys.readouterr().out
+    assert main(["rate", "--model", "sasrec", "--dataset", str(data), "--quiet"]) == 2  # not a rating model
