@@ -26,10 +26,10 @@ from pretrec.data.interactions import Dataset, Interactions
 from pretrec.errors import DataError
 from pretrec.eval.pointwise import auc, classification_report, log_loss
 from pretrec.eval.report import Report
-from pretrec.experiment import load, summarise
+from pretrec.experiment import load
 from pretrec.models.rating_model import RatingModel
 from pretrec.random import make_rng
-from pretrec.rating import fit_rating_model
+from pretrec.rating import fit_rating_model, run_seeded
 from pretrec.sampling.negatives import sample_negatives
 
 Labels = Literal["rating", "sampled"]
@@ -66,23 +66,17 @@ def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "ratin
               progress: bool = True, refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (pairs and split drawn from the seed); reports and metric -> (mean, std)."""
     data = load(dataset)
-    reports = []
-    for seed in seeds:
-        pairs = click_pairs(data.interactions, labels, threshold, n_negatives, seed)
-        labelled = dataclasses.replace(data, interactions=pairs)
-        protocol = (f"click prediction ({'rating >= ' + str(threshold) if labels == 'rating' else str(n_negatives) + ' sampled negatives per positive'}; "
-                    "AUC, log loss on held-out pairs)")
-        report, _ = fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction, progress, refit,
-                                     task="click", metrics=click_metrics, selection="auc", protocol=protocol)
-        if output is not None:
-            report.save(Path(output) / f"seed-{seed}" if len(seeds) > 1 else output)
-        reports.append(report)
-    summary = summarise(reports)
-    if output is not None and len(seeds) > 1:
-        aggregate = Report(**{**reports[0].__dict__, "metrics": {k: m for k, (m, _) in summary.items()},
-                              "metrics_std": {k: s for k, (_, s) in summary.items()}, "seeds": list(seeds)})
-        aggregate.save(output)
-    return reports, summary
+    if labels == "rating":
+        what = f"rating >= {threshold:g}"
+    else:
+        what = f"{n_negatives} sampled negatives per positive"
+    protocol = f"click prediction ({what}; AUC, log loss on held-out pairs)"
 
+    def one(seed: int) -> Report:
+        labelled = dataclasses.replace(data, interactions=click_pairs(data.interactions, labels, threshold, n_negatives, seed))
+        return fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction, progress, refit,
+                                task="click", metrics=click_metrics, selection="auc", protocol=protocol)[0]
+
+    return run_seeded(one, seeds, output)
 
 __all__ = ["click_metrics", "click_pairs", "run_click"]

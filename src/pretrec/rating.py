@@ -97,9 +97,20 @@ def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] =
                refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (each its own random split); reports and metric -> (mean, sample std)."""
     data = load(dataset, format)
+
+    def one(seed: int) -> Report:
+        return fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)[0]
+
+    return run_seeded(one, seeds, output)
+
+
+def run_seeded(fit_one: Callable[[int], Report], seeds: Sequence[int],
+               output: str | Path | None) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+    """`fit_one(seed)` per seed; saves each report (under `seed-N/` when there are several) and
+    their mean ± std aggregate; returns the reports and metric -> (mean, sample std)."""
     reports = []
     for seed in seeds:
-        report, _ = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)
+        report = fit_one(seed)
         if output is not None:
             report.save(Path(output) / f"seed-{seed}" if len(seeds) > 1 else output)
         reports.append(report)
@@ -111,4 +122,4 @@ def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] =
     return reports, summary
 
 
-__all__ = ["fit_rating_model", "rating_metrics", "run_rating"]
+__all__ = ["fit_rating_model", "rating_metrics", "run_rating", "run_seeded"]

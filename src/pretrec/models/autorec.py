@@ -27,8 +27,12 @@ from pretrec.data.interactions import Dataset, Interactions
 from pretrec.models.rating_model import RatingModel
 from pretrec.sampling.batches import IndexBatch, UserBatch
 from pretrec.text.encoder import SentenceEncoder
-from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import field_list, item_text_fields, user_text_fields
+from pretrec.text.side_data import (
+    UserItemTextConfig,
+    field_list,
+    item_text_fields,
+    user_text_fields,
+)
 
 
 @dataclass(frozen=True)
@@ -109,17 +113,8 @@ class AutoRec(RatingModel):
 
 
 @dataclass(frozen=True)
-class TextAutoRecConfig(AutoRecConfig):
+class TextAutoRecConfig(AutoRecConfig, UserItemTextConfig):
     """I-AutoRec's hyper-parameters plus the text encoder and fields."""
-
-    text_model: str = PACKAGED
-    """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
-    item_text_fields: str = ""
-    """Comma-separated item fields (empty: all)."""
-    user_text_fields: str = "age,gender,occupation"
-    """Comma-separated user feature fields (none used when the data has no user features)."""
-    text_max_length: int = 64
-    """Token budget of each text."""
 
 
 class TextAutoRec(AutoRec):

@@ -30,23 +30,19 @@ from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig, item_grouped_batc
 from pretrec.sampling.batches import RatingBatch
 from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
-from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import field_list, item_text_fields, user_text_fields
+from pretrec.text.side_data import (
+    UserItemTextConfig,
+    field_list,
+    item_text_fields,
+    user_text_fields,
+)
 from pretrec.text.tuning import Tuning, encode_rows, prepare_language_model, token_table
 
 
 @dataclass(frozen=True)
-class TextMFConfig(BiasedMFConfig):
+class TextMFConfig(BiasedMFConfig, UserItemTextConfig):
     """BiasedMF's hyper-parameters plus the text encoder and which fields it reads."""
 
-    text_model: str = PACKAGED
-    """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
-    item_text_fields: str = ""
-    """Comma-separated item fields (empty: all)."""
-    user_text_fields: str = "age,gender,occupation"
-    """Comma-separated user feature fields (empty: all; none used when the data has none)."""
-    text_max_length: int = 64
-    """Token budget of each text."""
     text_dropout: float = 0.1
     """Dropout on the text vectors before their maps."""
     encoder_tuning: Tuning = "frozen"

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from pretrec.config import Config
 from pretrec.data.interactions import Dataset
 from pretrec.errors import ConfigError
+from pretrec.text.model_folder import PACKAGED
+
+
+@dataclass(frozen=True)
+class UserItemTextConfig(Config):
+    """Options of models that read both item text and user features as text."""
+
+    text_model: str = PACKAGED
+    """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
+    item_text_fields: str = ""
+    """Comma-separated item fields (empty: all)."""
+    user_text_fields: str = "age,gender,occupation"
+    """Comma-separated user feature fields (none used when the data has no user features)."""
+    text_max_length: int = 64
+    """Token budget of each text."""
 
 
 def item_text_fields(dataset: Dataset, n_items: int) -> dict[str, np.ndarray]:
