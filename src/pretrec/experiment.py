@@ -38,14 +38,20 @@ from pretrec.train.loop import TrainConfig
 log = logging.getLogger(__name__)
 
 
-def load(dataset: str | Path | Dataset, format: str | None = None,
+def load(dataset: str | Path | Dataset | Sequence[str | Path], format: str | None = None,
          columns: dict[str, str] | None = None) -> Dataset:
     """A Dataset from a path (format auto-detected unless given) or the built-in 'synthetic'.
 
-    `columns` maps roles (user, item, rating, timestamp) to table column names.
+    `columns` maps roles (user, item, rating, timestamp) to table column names. A list of paths
+    loads each and combines them (`pretrec.data.combine.concat_datasets`): users and items of
+    different sources stay apart, e.g. to pre-train a text model on several catalogues.
     """
     if isinstance(dataset, Dataset):
         return dataset
+    if isinstance(dataset, list | tuple):
+        from pretrec.data.combine import concat_datasets
+
+        return concat_datasets([load(path, format, columns) for path in dataset])
     if str(dataset) == "synthetic":
         from pretrec.data.synthetic import make_synthetic
 
