@@ -72,3 +72,18 @@ def test_id_dropout_drops_id_vectors_in_training_only() -> None:
     special = torch.tensor([2001])
     t.train()
     assert torch.allclose(t(special), t.id_embedding(special))  # a special token always keeps its ID
+
+
+def test_text_variants_are_read_in_training_only() -> None:
+    t = tower("text")
+    variants = torch.randn(2, 4, 5)
+    t.set_text_variants(variants)
+    ids = torch.tensor([1, 2, 3, 4] * 50)
+    t.train()
+    read = t._text_of(ids)
+    options = torch.stack([t.text_features[ids], t.text_variants[0, ids], t.text_variants[1, ids]])
+    matches = (read[None] == options).all(-1)  # which source each row came from
+    assert matches.any(0).all() and matches.any(1).all()  # every row from one of them; all three used
+    t.eval()
+    assert torch.equal(t._text_of(ids), t.text_features[ids])
+    assert "text_variants" not in t.state_dict()  # augmentations are not part of the model

@@ -57,3 +57,11 @@ def test_needs_item_text(planted_dataset, tiny_bert) -> None:
     with pytest.raises(ConfigError, match="needs item text"):
         fit(bare, split, tiny_bert)
     assert np.all(planted_dataset.item_side.text["genres"][:20] == "action crime")
+
+
+def test_augmented_text_views_are_encoded_once_per_item(planted_dataset, tiny_bert) -> None:
+    split = cold_start_split(planted_dataset.interactions, cold_item_fraction=0.25, seed=0)
+    model = fit(planted_dataset, split, tiny_bert, fusion="text", epochs=2, text_views=2, text_view_rate=0.3)
+    variants = model.tower.text_variants
+    assert variants.shape == (2, planted_dataset.n_items + 1, 8)
+    assert not torch.equal(variants[0, 1:], model.tower.text_features[1:])  # augmented, not copies

@@ -27,6 +27,7 @@ from pretrec.models.contrastive import ContrastiveSequenceConfig
 from pretrec.models.sasrec import SASRec
 from pretrec.nn.item_tower import ItemTower
 from pretrec.sampling.batches import SequenceBatch, ViewsBatch
+from pretrec.text.augment import TextAugmentation, TextAugmenter
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
 from pretrec.text.side_data import item_text_fields
@@ -44,6 +45,11 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     """InfoNCE temperature."""
     similarity: Literal["dot", "cosine"] = "cosine"
     """Similarity of two representations in InfoNCE."""
+    text_views: int = 0
+    """Augmented texts encoded per item (token dropout, span deletion, insertion, field shuffle at
+    rate `text_view_rate`); in training each item occurrence reads its text or one of them."""
+    text_view_rate: float = 0.2
+    """Strength of the text augmentations that make `text_views`."""
     softmax_trained_items_only: bool = True
     """Leave items without training interactions out of the training softmax: a new item is
     not a negative for histories from before it existed, so its text is not pushed down."""
@@ -111,5 +117,14 @@ class TextSASRec(SASRec):
     def use_side_information(self, dataset: Dataset) -> None:
         """Encode every item's text once (cached on disk) into the tower's frozen features."""
         config: TextSASRecConfig = self.config  # type: ignore[assignment]
-        vectors = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), config.fields())
+        values = item_text_fields(dataset, self.n_items)
+        vectors = self.text_encoder.encode_fields(values, config.fields())
         self.tower.set_text_features(torch.from_numpy(vectors))
+        if config.text_views:
+            rate = config.text_view_rate
+            augmenter = TextAugmenter(values, TextAugmentation(rate, rate, rate, shuffle_fields=True), config.fields(),
+                                      seed=0)
+            views = [self.text_encoder.encode(augmenter.texts(np.arange(self.n_items))) for _ in range(config.text_views)]
+            for view in views:
+                view[vectors.sum(1) == 0] = 0.0  # items without text stay without
+            self.tower.set_text_variants(torch.from_numpy(np.stack(views)))

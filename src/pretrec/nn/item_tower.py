@@ -95,6 +95,21 @@ class ItemTower(nn.Module):
     def num_embeddings(self) -> int:
         return self.text_features.shape[0]
 
+    def set_text_variants(self, variants: torch.Tensor) -> None:
+        """(K, n_items, text_dim) features of K augmented texts per item: in training, each item
+        occurrence reads its original text or one of these at random (not saved in checkpoints)."""
+        table = torch.zeros(len(variants), *self.text_features.shape, device=self.text_features.device)
+        table[:, 1 : self.n_items + 1] = variants.to(table)
+        self.register_buffer("text_variants", table, persistent=False)
+
+    def _text_of(self, ids: torch.Tensor) -> torch.Tensor:
+        variants = getattr(self, "text_variants", None)
+        if not self.training or variants is None:
+            return self.text_features[ids]
+        choice = torch.randint(0, len(variants) + 1, ids.shape, device=ids.device)  # 0: the original
+        table = torch.cat([self.text_features[None], variants])
+        return table[choice, ids]
+
     def set_text_features(self, features: torch.Tensor) -> None:
         """(n_items, text_dim) features of items 1..n_items, in item index order."""
         if features.shape != (self.n_items, self.text_features.shape[1]):
@@ -106,7 +121,7 @@ class ItemTower(nn.Module):
         vectors = self.id_embedding(ids)
         if self.uses_text:
             is_item = (ids > 0) & (ids <= self.n_items)
-            text = self.adaptor(self.text_features[ids]) * is_item.unsqueeze(-1)
+            text = self.adaptor(self._text_of(ids)) * is_item.unsqueeze(-1)
             if self.fusion == "text":
                 keep_id = ~is_item
             elif self.training and self.id_dropout > 0:
