@@ -47,6 +47,7 @@ def test_zero_shot_on_a_new_catalogue_beats_popularity(planted_dataset, pretrain
     popular = evaluate(Popularity(PopularityConfig(), split.n_users, split.n_items).fit(split.train), split)
     assert report.transfer["items_mapped"] == 0  # no raw id in common: only text carries over
     assert report.transfer["parameters"]["trainable"] == 0
+    assert report.training["best_epoch"] == 0 and report.training["best_valid"] > 0  # validated once, untrained
     assert report.metrics["ndcg@10"] > popular.metrics["ndcg@10"] + 0.1, (report.metrics["ndcg@10"], popular.metrics)
 
 

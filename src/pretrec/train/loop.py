@@ -187,6 +187,10 @@ def train_model(
             break
     if validator is None:
         result.best_epoch = result.epochs_run
+    elif result.best_epoch == -1:  # no validation ran (epochs=0, e.g. zero-shot): the model as it is
+        model.eval()
+        with torch.inference_mode():
+            result.best_metric, result.best_epoch = validator(model)[config.metric], 0
     else:
         model.load_state_dict(best_state)
         result.best_metric *= sign
