@@ -29,9 +29,9 @@ from pretrec.sampling.batches import IndexBatch, UserBatch
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
     UserItemTextConfig,
+    encode_user_text,
     field_list,
     item_text_fields,
-    user_text_fields,
 )
 
 
@@ -138,9 +138,9 @@ class TextAutoRec(AutoRec):
         config: TextAutoRecConfig = self.config  # type: ignore[assignment]
         items = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), field_list(config.item_text_fields))
         self.item_text.copy_(torch.from_numpy(items))
-        if dataset.user_features:
-            values = user_text_fields(dataset, self.n_users)
-            self.user_text.copy_(torch.from_numpy(self.text_encoder.encode_fields(values, field_list(config.user_text_fields))))
+        users = encode_user_text(self.text_encoder, dataset, self.n_users, config.user_text_fields)
+        if users is not None:
+            self.user_text.copy_(torch.from_numpy(users))
 
     def item_code(self, items: torch.Tensor) -> torch.Tensor:
         ratings = self.input_dropout(self.ratings[items])

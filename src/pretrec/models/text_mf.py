@@ -32,9 +32,9 @@ from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
     UserItemTextConfig,
+    encode_user_text,
     field_list,
     item_text_fields,
-    user_text_fields,
 )
 from pretrec.text.tuning import Tuning, encode_rows, prepare_language_model, token_table
 
@@ -91,9 +91,8 @@ class TextMF(BiasedMF):
             self.item_has_text.copy_(torch.from_numpy(texts != ""))
         else:
             self.item_text.copy_(torch.from_numpy(self.text_encoder.encode_fields(values, fields)))
-        if dataset.user_features:
-            values = user_text_fields(dataset, self.n_users)
-            users = self.text_encoder.encode_fields(values, field_list(config.user_text_fields))
+        users = encode_user_text(self.text_encoder, dataset, self.n_users, config.user_text_fields)
+        if users is not None:
             self.user_text.copy_(torch.from_numpy(users))
 
     def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[RatingBatch]:

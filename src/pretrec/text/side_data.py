@@ -9,6 +9,7 @@ import numpy as np
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset
 from pretrec.errors import ConfigError
+from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
 
 
@@ -52,3 +53,10 @@ def field_list(text: str) -> list[str] | None:
     """"title, year" -> ["title", "year"]; an empty string means every field (None)."""
     names = [f.strip() for f in text.split(",") if f.strip()]
     return names or None
+
+
+def encode_user_text(encoder: SentenceEncoder, dataset: Dataset, n_users: int, fields: str) -> np.ndarray | None:
+    """Vectors of each user's features written as text, or None when the data has no user features."""
+    if not dataset.user_features:
+        return None
+    return encoder.encode_fields(user_text_fields(dataset, n_users), field_list(fields))
