@@ -109,6 +109,9 @@ def test_pretrain_then_finetune(tmp_path, capsys) -> None:
     assert "strategy frozen" in capsys.readouterr().out
     transfer = json.loads((tmp_path / "ft" / "report.json").read_text())["transfer"]
     assert transfer["strategy"] == "frozen" and transfer["source_model"] == "pretrainer"
+    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"), "--dataset", "synthetic",
+                 "--strategy", "zero_shot", "--match-items", "title,genres", "--quiet"]) == 0
+    assert "(by title,genres)" in capsys.readouterr().out
 
 
 def write_ratings(path) -> None:

@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="what trains (default full; zero_shot evaluates without training)")
     finetune.add_argument("--lora-rank", type=int, help="LoRA rank (strategy lora; default 8)")
     finetune.add_argument("--lora-alpha", type=float, help="LoRA scaling alpha (strategy lora; default 16)")
+    finetune.add_argument("--match-items", metavar="FIELDS",
+                          help="match items to the checkpoint's by these text fields, e.g. title,year "
+                               "(default: by raw item id)")
     finetune.set_defaults(handler=cmd_finetune)
 
     rate = commands.add_parser("rate", help="rating prediction: random split, RMSE/MAE on held-out ratings")
@@ -128,7 +131,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
 
 
 CONFIG_KEYS = {"model", "dataset", "format", "split", "split_options", "seeds", "set", "protocol", "output", "init",
-               "strategy", "lora_rank", "lora_alpha", "item_attributes"}
+               "strategy", "lora_rank", "lora_alpha", "item_attributes", "match_items"}
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -148,7 +151,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             raise PretrecError(f"{path}: unknown top-level keys {sorted(unknown)}")
         settings |= loaded
         settings["set"] = dict(loaded.get("set") or {})
-    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy", "lora_rank", "lora_alpha", "item_attributes"):
+    for key in ("model", "dataset", "format", "split", "protocol", "output", "init", "strategy", "lora_rank", "lora_alpha", "item_attributes",
+                "match_items"):
         if getattr(args, key, None) is not None:
             settings[key] = getattr(args, key)
     settings["set"] |= parse_assignments(args.set)
@@ -253,13 +257,14 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 
         reports = finetune(settings["init"], dataset, settings.get("strategy") or "full", model, seeds=seeds,
                            lora_rank=int(settings.get("lora_rank") or 8),
-                           lora_alpha=float(settings.get("lora_alpha") or 16.0), **kwargs)
+                           lora_alpha=float(settings.get("lora_alpha") or 16.0),
+                           match_items=settings.get("match_items"), **kwargs)
         return reports, summarise(reports)
 
     transfer = _train_and_print(args, settings, runner).transfer
     print(f"fine-tuned from {transfer['checkpoint']} ({transfer['source_model']}), strategy {transfer['strategy']}: "
           f"{transfer['parameters']['trainable']:,} of {transfer['parameters']['total']:,} parameters trained; "
-          f"items mapped {transfer['items_mapped']}, new {transfer['items_new']}")
+          f"items mapped {transfer['items_mapped']} (by {transfer.get('matched_by', 'id')}), new {transfer['items_new']}")
     return 0
 
 

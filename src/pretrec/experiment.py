@@ -32,7 +32,7 @@ from pretrec.models import MODELS
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.nn.parameters import parameter_counts
 from pretrec.random import seed_torch
-from pretrec.train.checkpoint import save_model
+from pretrec.train.checkpoint import save_item_text, save_model
 from pretrec.train.loop import TrainConfig
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,9 @@ def fit_and_evaluate(
     )
     if output is not None:
         report.save(output, test.users, test.per_user)
-        save_model(Path(output) / "checkpoint", model, model_name, dataset.user_vocab, dataset.item_vocab)
+        checkpoint = save_model(Path(output) / "checkpoint", model, model_name, dataset.user_vocab, dataset.item_vocab)
+        if dataset.item_side is not None and dataset.item_side.text:
+            save_item_text(checkpoint, dataset.item_side.text)  # lets a fine-tuning match items by text
     return RunResult(report, model, split)
 
 

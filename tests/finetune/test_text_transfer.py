@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+import torch
 
 from pretrec.data.interactions import Interactions, ItemSide
 from pretrec.data.split import leave_one_out
@@ -65,3 +66,24 @@ def test_adaptor_strategy_trains_only_the_item_side(planted_dataset, pretrained)
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     assert trained and all("item_embedding." in n for n in trained)
     assert any("adaptor" in n for n in trained)
+
+
+def test_items_match_by_title_across_catalogues(planted_dataset, pretrained) -> None:
+    assert (pretrained / "item_text.json").exists()  # a run saves its items' text for matching
+    target = other_catalogue(planted_dataset)
+    (report,) = finetune(pretrained, target, strategy="zero_shot", model="text_sasrec", progress=False,
+                         match_items="title")
+    assert report.transfer["items_mapped"] == target.n_items and report.transfer["matched_by"] == "title"
+
+
+def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained) -> None:
+    from pretrec.finetune.warm_start import TOWER_ID_EMBEDDING, warm_start
+    from pretrec.train.checkpoint import load_model
+
+    source, _, source_items = load_model(pretrained)
+    target, _, _ = load_model(pretrained)
+    new_ids = Vocab([f"new{i}" for i in range(len(source_items))])
+    report = warm_start(target, new_ids, source.state(), source_items)
+    assert report.items_mapped == 0
+    rows = target.state()[TOWER_ID_EMBEDDING]
+    assert torch.count_nonzero(rows[1 : len(source_items) + 1]) == 0

@@ -18,32 +18,48 @@ from pretrec.errors import ConfigError
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.experiment import FitHooks, load, run_seeds
+from pretrec.finetune.item_match import item_keys, match_items, parse_fields
 from pretrec.finetune.strategies import STRATEGIES, apply_strategy, merge_lora
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.base import Recommender
 from pretrec.nn.parameters import parameter_counts
-from pretrec.train.checkpoint import load_model, read_model_meta
+from pretrec.train.checkpoint import load_item_text, load_model, read_model_meta
 
 
 class FineTuning(FitHooks):
-    """Warm-start from a checkpoint and apply a strategy before fit; merge LoRA after."""
+    """Warm-start from a checkpoint and apply a strategy before fit; merge LoRA after.
+
+    `match_items`: the text fields that identify an item across the two catalogues (e.g.
+    "title,year"); empty or "id" matches by raw item id.
+    """
 
     def __init__(self, checkpoint: str | Path, dataset: Dataset, strategy: str,
-                 lora_rank: int = 8, lora_alpha: float = 16.0):
+                 lora_rank: int = 8, lora_alpha: float = 16.0, match_items: str | Sequence[str] | None = None):
         if strategy not in STRATEGIES:
             raise ConfigError(f"unknown strategy '{strategy}'; choose from {', '.join(STRATEGIES)}")
         self.checkpoint, self.dataset, self.strategy = Path(checkpoint), dataset, strategy
         self.lora_rank, self.lora_alpha = lora_rank, lora_alpha
+        self.match_fields = parse_fields(match_items)
 
     def before_fit(self, model: Recommender) -> dict[str, Any]:
         source, _, source_items = load_model(self.checkpoint)
         if source_items is None:
-            raise ConfigError(f"{self.checkpoint} has no item vocabulary; cannot map items by raw id")
+            raise ConfigError(f"{self.checkpoint} has no item vocabulary; cannot map its items")
         report = warm_start(model, self.dataset.item_vocab, source.state(), source_items,
-                            str(self.checkpoint), read_model_meta(self.checkpoint)["model"])
+                            str(self.checkpoint), read_model_meta(self.checkpoint)["model"],
+                            found=self._match(source_items), matched_by=",".join(self.match_fields) or "id")
         apply_strategy(model, self.strategy, self.lora_rank, self.lora_alpha)
         return {**report.to_dict(), "strategy": self.strategy, "parameters": parameter_counts(model),
                 **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha} if self.strategy == "lora" else {})}
+
+    def _match(self, source_items: Any) -> Any:
+        if not self.match_fields:
+            return None  # by raw id
+        side = self.dataset.item_side
+        target = item_keys(self.dataset.item_vocab, side.text if side else None, self.match_fields, "dataset")
+        source = item_keys(source_items, load_item_text(self.checkpoint), self.match_fields,
+                           f"checkpoint {self.checkpoint}")
+        return match_items(target, source)
 
     def after_fit(self, model: Recommender) -> None:
         if self.strategy == "lora":
@@ -64,19 +80,22 @@ def finetune(
     progress: bool = True,
     lora_rank: int = 8,
     lora_alpha: float = 16.0,
+    match_items: str | Sequence[str] | None = None,
 ) -> list[Report]:
     """Fine-tune `model` (a transformer sequence model) initialised from the checkpoint `init`
     on `dataset` with `strategy` (full | frozen | lora); select on validation, evaluate on test.
 
-    The encoder shape comes from the checkpoint. Returns one report per seed; each records under
-    `transfer` the checkpoint, strategy, trainable/total parameters and items mapped/new.
+    The encoder shape comes from the checkpoint. Items are matched by raw id, or by the text
+    fields in `match_items` (e.g. "title,year") across differently numbered catalogues. Returns
+    one report per seed; each records under `transfer` the checkpoint, strategy,
+    trainable/total parameters and items mapped/new.
     """
     meta = read_model_meta(init)
     data = load(dataset, format)
     merged = encoder_options(meta["config"], dict(options or {}))
     if strategy == "zero_shot":
         merged["epochs"] = 0  # evaluate the pre-trained model as it is
-    hooks = FineTuning(init, data, strategy, lora_rank, lora_alpha)
+    hooks = FineTuning(init, data, strategy, lora_rank, lora_alpha, match_items)
     reports, _ = run_seeds(model, data, seeds, split, merged, protocol=protocol, output=output,
                            progress=progress, hooks=hooks)
     return reports

@@ -1,11 +1,13 @@
 """Initialise a target sequence model from a pre-trained checkpoint, across item vocabularies.
 
 Every encoder tensor is copied as is (shapes must match); item embedding rows are matched by raw
-item id, so pre-training on one dataset and fine-tuning on another works: items the checkpoint
-never saw keep their fresh initialisation and are counted. Special tokens after the items (the
+item id or by text fields (`pretrec.finetune.item_match`), so pre-training on one dataset and
+fine-tuning on another works: items the checkpoint never saw keep their fresh initialisation and
+are counted. Special tokens after the items (the
 mask) are copied in order when both models have them. Text models (an `ItemTower` as item
 table) keep the target's own text features and copy the adaptor, so a model pre-trained on one
-catalogue reads another catalogue's items through their text.
+catalogue reads another catalogue's items through their text; a new item's ID vector starts at
+zero there, so it is read through its text alone until training gives it one.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ class WarmStartReport:
     source_model: str
     tensors_copied: int
     items_mapped: int
-    """Target items found in the checkpoint's vocabulary (by raw id)."""
+    """Target items found in the checkpoint's vocabulary (see `matched_by`)."""
     items_new: int
     """Target items the checkpoint never saw: fresh embeddings."""
+    matched_by: str = "id"
+    """"id" (raw item ids) or the text fields items were matched by, e.g. "title,year"."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,8 +71,13 @@ def warm_start(
     source_items: Vocab,
     checkpoint: str = "",
     source_model: str = "",
+    found: np.ndarray | None = None,
+    matched_by: str = "id",
 ) -> WarmStartReport:
-    """Copy the encoder of `source_state` into `target` (see the module docstring)."""
+    """Copy the encoder of `source_state` into `target` (see the module docstring).
+
+    `found` gives, per target item, its row in the source vocabulary or -1 (default: by raw id).
+    """
     state = target.state_dict()
     copied = 0
     for key, tensor in source_state.items():
@@ -83,12 +92,18 @@ def warm_start(
     if not tables:
         raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
     n_target, n_source = len(target_items), len(source_items)
-    found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
+    if found is None:
+        found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
+    elif len(found) != n_target:
+        raise ConfigError(f"item match covers {len(found)} items, the target has {n_target}")
     known = np.flatnonzero(found >= 0)
     for key in tables:
         state[key] = _mapped_rows(source_state[key], state[key], known, found, n_source, n_target)
+        if key == TOWER_ID_EMBEDDING:  # the tower adds ID to text: a random ID vector is pure noise
+            state[key][torch.from_numpy(np.flatnonzero(found < 0) + 1)] = 0.0
     target.load_state_dict(state)
-    return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known))
+    return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known),
+                           matched_by)
 
 
 def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, found: np.ndarray,

@@ -4,6 +4,7 @@ config, the vocabularies and the library version; plus resumable trainer state."
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ MODEL_WEIGHTS = "model.safetensors"
 MODEL_META = "model.json"
 TRAINER_TENSORS = "trainer.safetensors"
 TRAINER_META = "trainer.json"
+ITEM_TEXT = "item_text.json"
 
 
 def _contiguous(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -50,6 +52,20 @@ def save_model(
     if item_vocab is not None:
         item_vocab.save(directory / "item_vocab.json")
     return directory
+
+
+def save_item_text(directory: str | Path, text: Mapping[str, np.ndarray]) -> None:
+    """Write the items' text fields (in vocabulary order) next to a checkpoint."""
+    payload = {name: [str(v) for v in values] for name, values in text.items()}
+    (Path(directory) / ITEM_TEXT).write_text(json.dumps(payload))
+
+
+def load_item_text(directory: str | Path) -> dict[str, np.ndarray] | None:
+    """The text `save_item_text` wrote, or None for a checkpoint without item text."""
+    path = Path(directory) / ITEM_TEXT
+    if not path.exists():
+        return None
+    return {name: np.asarray(values, dtype=object) for name, values in json.loads(path.read_text()).items()}
 
 
 def read_model_meta(directory: str | Path) -> dict[str, Any]:
