@@ -132,10 +132,12 @@ def fit_and_evaluate(
               seed=seed, train_config=train_config)
     fit_seconds = time.perf_counter() - started
     hooks.after_fit(model)
-    valid_metrics, valid_seconds = {}, 0.0
+    valid_metrics, valid_seconds, valid_groups = {}, 0.0, {}
     if validate is not None:
         valid = validate(model)
         valid_metrics, valid_seconds = valid.metrics, valid.seconds
+        # per-group validation figures: what cold-start settings are chosen on
+        valid_groups = {name: e.metrics for name, e in evaluate_groups(model, split, "valid", protocol).items()}
     test = Evaluator(split, "test", protocol, progress=progress)(model)
     groups = {name: e.metrics for name, e in evaluate_groups(model, split, "test", protocol).items()}
     training = {}
@@ -157,6 +159,7 @@ def fit_and_evaluate(
         training=training,
         transfer=transfer,
         groups=groups,
+        valid_groups=valid_groups,
         timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid_seconds,
                  "test_eval_seconds": test.seconds},
     )
@@ -222,11 +225,16 @@ def run_seeds(
             metrics={k: mean for k, (mean, _) in summary.items()},
             metrics_std={k: std for k, (_, std) in summary.items()},
             seeds=list(seeds),
-            groups={g: {k: float(np.mean([r.groups[g][k] for r in reports])) for k in m}
-                    for g, m in reports[0].groups.items()},
+            groups=_mean_groups([r.groups for r in reports]),
+            valid_groups=_mean_groups([r.valid_groups for r in reports]),
         )
         aggregate.save(output)
     return reports, summary
+
+
+def _mean_groups(per_seed: Sequence[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Group metrics averaged over seeds."""
+    return {g: {k: float(np.mean([groups[g][k] for groups in per_seed])) for k in m} for g, m in per_seed[0].items()}
 
 
 def summarise(reports: Sequence[Report]) -> dict[str, tuple[float, float]]:

@@ -80,3 +80,17 @@ def test_groups_partition_the_targets_and_match_plain_metrics(data) -> None:
     n_warm, n_cold = groups["warm_items"].sum(), groups["cold_items"].sum()
     mixed = (by_group["warm_items"].metrics["ndcg@10"] * n_warm + by_group["cold_items"].metrics["ndcg@10"] * n_cold)
     assert mixed / (n_warm + n_cold) == pytest.approx(overall.metrics["ndcg@10"])
+
+
+def test_a_run_reports_groups_on_validation_and_on_test(data) -> None:
+    from pretrec.experiment import run
+
+    split = cold_start_split(data.interactions, cold_item_fraction=0.2, seed=0)
+    report = run("pop", data, split=split, progress=False)
+    assert set(report.valid_groups) == set(report.groups) == {"warm_items", "cold_items"}
+    assert report.valid_groups["cold_items"]["hr@20"] == 0.0
+    n_valid = len(split.valid)
+    n_cold = np.isin(split.valid.items, split.cold_items).sum()
+    mixed = (report.valid_groups["warm_items"]["ndcg@10"] * (n_valid - n_cold)
+             + report.valid_groups["cold_items"]["ndcg@10"] * n_cold) / n_valid
+    assert mixed == pytest.approx(report.valid_metrics["ndcg@10"])

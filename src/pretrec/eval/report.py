@@ -62,6 +62,8 @@ class Report:
     """Several-seed aggregates only: sample std of each metric over the seeds."""
     groups: dict[str, dict[str, float]] = field(default_factory=dict)
     """Cold-start splits only: test metrics per target group (warm_items, cold_items, ...)."""
+    valid_groups: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Cold-start splits only: the same per-group metrics on validation (for choosing settings)."""
 
     def __post_init__(self) -> None:
         if not self.config_hash:
