@@ -92,7 +92,9 @@ def warm_start(
     if not tables:
         raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
     n_target, n_source = len(target_items), len(source_items)
-    if found is None:
+    if _reads_text_only(target):  # no item ID vectors: nothing to match, every item is read by text
+        found, matched_by = np.full(n_target, -1, dtype=np.int64), "text only"
+    elif found is None:
         found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
     elif len(found) != n_target:
         raise ConfigError(f"item match covers {len(found)} items, the target has {n_target}")
@@ -104,6 +106,12 @@ def warm_start(
     target.load_state_dict(state)
     return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known),
                            matched_by)
+
+
+def _reads_text_only(model: nn.Module) -> bool:
+    """Whether the model's item table is a text tower without item ID vectors."""
+    tower = getattr(getattr(model, "sequence_encoder", None), "item_embedding", None)
+    return getattr(tower, "fusion", None) == "text"
 
 
 def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, found: np.ndarray,
