@@ -28,7 +28,8 @@ def same_setting(reports: list[dict]) -> None:
     """Exit unless the reports share model, dataset, split and config (seed aside)."""
     def setting(report: dict) -> tuple:
         config = copy.deepcopy(report["config"])
-        config.get("train", {}).pop("progress", None)  # display only
+        for bookkeeping in ("progress", "checkpoint_dir", "resume", "tensorboard_dir"):  # where, not what
+            config.get("train", {}).pop(bookkeeping, None)
         return (report["model"], json.dumps(report["dataset"], sort_keys=True), json.dumps(report["split"], sort_keys=True),
                 json.dumps(config, sort_keys=True))
 
