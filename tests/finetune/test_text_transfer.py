@@ -77,14 +77,19 @@ def test_a_text_only_tower_has_no_item_ids_to_match(planted_dataset, pretrained)
     assert report.transfer["items_mapped"] == 0
 
 
-def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained) -> None:
+def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained, planted_dataset, tiny_bert) -> None:
     from pretrec.finetune.warm_start import TOWER_ID_EMBEDDING, warm_start
+    from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
     from pretrec.train.checkpoint import load_model
 
     source, _, source_items = load_model(pretrained)
-    target, _, _ = load_model(pretrained)
-    new_ids = Vocab([f"new{i}" for i in range(len(source_items))])
-    report = warm_start(target, new_ids, source.state(), source_items)
-    assert report.items_mapped == 0
+    assert len(source.state()[TOWER_ID_EMBEDDING]) == 1  # a text-only tower keeps no item ID rows
+    options = {k: v for k, v in TEXT.items() if k in TextSASRecConfig.field_names()}
+    target = TextSASRec(TextSASRecConfig(**{**options, "fusion": "text+id", "text_model": str(tiny_bert)}),
+                        planted_dataset.n_users, planted_dataset.n_items)
+    with torch.no_grad():  # random item ID vectors, which warm_start must clear
+        target.sequence_encoder.item_embedding.id_embedding.weight[1:].normal_()
+    report = warm_start(target, planted_dataset.item_vocab, source.state(), source_items)
+    assert (report.items_mapped, report.matched_by) == (0, "text only")  # the source has no ID vectors
     rows = target.state()[TOWER_ID_EMBEDDING]
-    assert torch.count_nonzero(rows[1 : len(source_items) + 1]) == 0
+    assert torch.count_nonzero(rows[1 : len(source_items) + 1]) == 0  # so every item starts at zero

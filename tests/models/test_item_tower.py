@@ -24,8 +24,17 @@ def test_text_fusion_reads_only_text_for_items() -> None:
     assert torch.equal(out[0], torch.zeros(3))  # padding
     assert torch.allclose(out[3], out[4])  # same text, same vector: ids play no part
     assert torch.allclose(out[1], t.adaptor(t.text_features[1]))
-    assert torch.allclose(out[5], t.id_embedding.weight[5])  # a special token has no text: its ID vector
+    assert torch.allclose(out[5], t.id_embedding.weight[1])  # a special token has no text: its ID vector
     assert torch.allclose(t.weight, out)
+
+
+def test_text_fusion_stores_no_item_id_vectors() -> None:
+    t = tower("text")
+    assert t.id_embedding.weight.shape == (2, 3)  # padding and the one special token, no item rows
+    old_layout = {**t.state_dict(), "id_embedding.weight": torch.randn(6, 3)}  # a row per token
+    loaded = ItemTower(n_tokens=6, n_items=4, hidden=3, text_dim=5, fusion="text", adaptor="linear")
+    loaded.load_state_dict(old_layout)
+    assert torch.equal(loaded.id_embedding.weight, old_layout["id_embedding.weight"][[0, 5]])
 
 
 def test_id_and_sum_fusions() -> None:

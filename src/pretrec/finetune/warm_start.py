@@ -92,7 +92,9 @@ def warm_start(
     if not tables:
         raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
     n_target, n_source = len(target_items), len(source_items)
-    if _reads_text_only(target):  # no item ID vectors: nothing to match, every item is read by text
+    source_text_only = _has_no_item_rows(source_state, n_source)
+    if _has_no_item_rows(state, n_target) or source_text_only:
+        # a text-only tower on either side: no item ID vectors to carry over, items are read by text
         found, matched_by = np.full(n_target, -1, dtype=np.int64), "text only"
     elif found is None:
         found = source_items.lookup(target_items.raw(np.arange(n_target)), unknown=-1)
@@ -101,17 +103,24 @@ def warm_start(
     known = np.flatnonzero(found >= 0)
     for key in tables:
         state[key] = _mapped_rows(source_state[key], state[key], known, found, n_source, n_target)
-        if key == TOWER_ID_EMBEDDING:  # the tower adds ID to text: a random ID vector is pure noise
+        if key == TOWER_ID_EMBEDDING and not _has_no_item_rows(state, n_target):
+            # the tower adds ID to text: a random ID vector is pure noise
             state[key][torch.from_numpy(np.flatnonzero(found < 0) + 1)] = 0.0
     target.load_state_dict(state)
     return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known),
                            matched_by)
 
 
-def _reads_text_only(model: nn.Module) -> bool:
-    """Whether the model's item table is a text tower without item ID vectors."""
-    tower = getattr(getattr(model, "sequence_encoder", None), "item_embedding", None)
-    return getattr(tower, "fusion", None) == "text"
+def _special_start(table: torch.Tensor, n_items: int) -> int:
+    """First special-token row of an item table: after the items, or row 1 of a text-only tower's
+    table, which holds padding and the special tokens only (so fewer rows than items)."""
+    return 1 + n_items if len(table) >= 1 + n_items else 1
+
+
+def _has_no_item_rows(state: dict[str, torch.Tensor], n_items: int) -> bool:
+    """Whether the model's item table is a text-only tower: no per-item ID vectors."""
+    table = state.get(TOWER_ID_EMBEDDING)
+    return table is not None and _special_start(table, n_items) == 1
 
 
 def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, found: np.ndarray,
@@ -120,8 +129,10 @@ def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, 
     embedding = target.clone()
     if source.shape[1] != embedding.shape[1]:
         raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, {embedding.shape[1]} in the target")
-    embedding[torch.from_numpy(known + 1)] = source[torch.from_numpy(found[known] + 1)]
-    n_special = min(len(source) - 1 - n_source, len(embedding) - 1 - n_target)
+    if len(known):
+        embedding[torch.from_numpy(known + 1)] = source[torch.from_numpy(found[known] + 1)]
+    source_start, target_start = _special_start(source, n_source), _special_start(embedding, n_target)
+    n_special = min(len(source) - source_start, len(embedding) - target_start)
     if n_special > 0:
-        embedding[n_target + 1 : n_target + 1 + n_special] = source[n_source + 1 : n_source + 1 + n_special]
+        embedding[target_start : target_start + n_special] = source[source_start : source_start + n_special]
     return embedding

@@ -13,7 +13,8 @@ Adaptors map the frozen text space (e.g. 384-d MiniLM) to the model width: `line
 linear) or `moe`, UniSRec's mixture of parametric-whitening experts (Hou et al., KDD 2022): each
 expert whitens by a learned shift then projects, `(x - b_k) W_k`, and a softmax gate mixes them.
 Token 0 (padding) embeds to zeros; special tokens after the items (a mask token) always have a
-learned ID vector since they have no text.
+learned ID vector since they have no text. A `text` tower stores ID vectors for those special
+tokens only (row 0 padding, row j token n_items + j), so its parameter count holds no unused rows.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ class ItemTower(nn.Module):
         self.adaptor = (
             MoEAdaptor(text_dim, hidden, dropout, n_experts) if adaptor == "moe" else LinearAdaptor(text_dim, hidden, dropout)
         )
-        # ID vectors: every token for "id"/"text+id"; only the special tokens for "text"
-        self.id_embedding = nn.Embedding(n_tokens, hidden, padding_idx=0)
+        # ID vectors: every token for "id"/"text+id"; padding + the special tokens for "text"
+        self.id_offset = n_items if fusion == "text" else 0
+        self.id_embedding = nn.Embedding(n_tokens - self.id_offset, hidden, padding_idx=0)
 
     @property
     def num_embeddings(self) -> int:
@@ -117,13 +119,27 @@ class ItemTower(nn.Module):
                              f"got {tuple(features.shape)}")
         self.text_features[1 : self.n_items + 1] = features.to(self.text_features)
 
+    def _id_rows(self, ids: torch.Tensor) -> torch.Tensor:
+        """Rows of `id_embedding` for token ids: items read the zero padding row in a text tower."""
+        if not self.id_offset:
+            return ids
+        return torch.where(ids > self.n_items, ids - self.id_offset, torch.zeros_like(ids))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # checkpoints from before the compact text-only table kept one unused row per item
+        key = prefix + "id_embedding.weight"
+        table = state_dict.get(key)
+        if self.id_offset and table is not None and len(table) == self.num_embeddings:
+            state_dict[key] = torch.cat([table[:1], table[self.n_items + 1 :]])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        vectors = self.id_embedding(ids)
+        vectors = self.id_embedding(self._id_rows(ids))
         if self.uses_text:
             is_item = (ids > 0) & (ids <= self.n_items)
             text = self.adaptor(self._text_of(ids)) * is_item.unsqueeze(-1)
             if self.fusion == "text":
-                keep_id = ~is_item
+                keep_id = None  # items already read the zero row
             elif self.training and self.id_dropout > 0:
                 keep_id = ~is_item | (torch.rand(ids.shape, device=ids.device) >= self.id_dropout)
             else:
