@@ -65,3 +65,27 @@ def test_augmented_text_views_are_encoded_once_per_item(planted_dataset, tiny_be
     variants = model.tower.text_variants
     assert variants.shape == (2, planted_dataset.n_items + 1, 8)
     assert not torch.equal(variants[0, 1:], model.tower.text_features[1:])  # augmented, not copies
+
+
+def test_cosine_scores_are_cosine_over_temperature(planted_dataset, tiny_bert) -> None:
+    from pretrec.data.sequences import UserHistories
+    from pretrec.models import next_item
+    from pretrec.sampling.batches import UserBatch
+
+    split = cold_start_split(planted_dataset.interactions, cold_item_fraction=0.25, seed=0)
+    model = fit(planted_dataset, split, tiny_bert, fusion="text", epochs=2, score_similarity="cosine",
+                score_temperature=0.5).eval()
+    states = torch.randn(3, 16)
+    with torch.inference_mode():
+        scaled, weights = next_item.scoring_pair(model, states)
+        expected = torch.nn.functional.cosine_similarity(states[:, None], next_item.item_weights(model)[None], dim=-1)
+        scores = model.score(UserBatch(np.arange(4), UserHistories.from_interactions(split.train)))
+    torch.testing.assert_close(scaled @ weights.T, expected / 0.5)
+    assert scores.abs().max() <= 1 / 0.5 + 1e-5  # a cosine is at most 1
+    assert scores.std() > 0
+
+
+def test_score_temperature_must_be_positive(tiny_bert) -> None:
+    with pytest.raises(ConfigError, match="score_temperature"):
+        build_configs("text_sasrec", {"text_model": str(tiny_bert), "score_similarity": "cosine",
+                                      "score_temperature": 0.0})

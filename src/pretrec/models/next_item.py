@@ -2,7 +2,8 @@
 
 A next-item model has `config.max_len`, `config.bucket`, `config.length_groups`, an `item_embedding` whose row 0 is
 padding, and `encode(inputs (B, L)) -> states (B, L, H)`; items are scored by the dot product of
-a state with the item embeddings (tied input/output, as in SASRec and BERT4Rec).
+a state with the item embeddings (tied input/output, as in SASRec and BERT4Rec), or by their
+cosine over a temperature where the config asks for it (`scoring_pair`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Protocol
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from pretrec import losses
 from pretrec.data.interactions import Interactions
@@ -36,6 +38,19 @@ class NextItemModel(Protocol):
 def item_weights(model: NextItemModel) -> torch.Tensor:
     """(n_items, H) output embeddings: rows 1..n_items (padding and any mask row excluded)."""
     return model.item_embedding.weight[1 : model.n_items + 1]
+
+
+def scoring_pair(model: NextItemModel, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(states, item weights) whose dot products are the model's item scores.
+
+    Dot product by default. A model whose config says `score_similarity: "cosine"` scores by
+    cosine / `score_temperature` (UniSRec's choice): no item scores higher merely for a larger
+    vector norm, which popular training items grow and items new at test time lack."""
+    weights = item_weights(model)
+    if getattr(model.config, "score_similarity", "dot") == "cosine":
+        temperature = model.config.score_temperature  # type: ignore[attr-defined]
+        return F.normalize(states, dim=-1) / temperature, F.normalize(weights, dim=-1)
+    return states, weights
 
 
 def training_batches(model: NextItemModel, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
@@ -81,7 +96,7 @@ def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, t
     states, targets = states_at(model.encode, batch.inputs, batch.targets, model.config.length_groups)
     # a model may leave items out of its softmax (a text model: items that had no training data)
     candidates = getattr(model, "softmax_candidates", None)
-    ce = losses.full_cross_entropy(states, item_weights(model), targets - 1, candidates)
+    ce = losses.full_cross_entropy(*scoring_pair(model, states), targets - 1, candidates)
     return {"ce": ce * batch.scale}
 
 
@@ -89,4 +104,5 @@ def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
     """(B, n_items): the state after the user's latest item against every item."""
     inputs = batch.sequences(model.config.max_len, model.device)  # (B, max_len)
     # most histories are far shorter than max_len: encoding length groups skips the padding
-    return last_states(model.encode, inputs, SCORING_LENGTH_GROUPS) @ item_weights(model).T
+    states, weights = scoring_pair(model, last_states(model.encode, inputs, SCORING_LENGTH_GROUPS))
+    return states @ weights.T

@@ -54,6 +54,13 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     """Leave items without training interactions out of the training softmax: a new item is
     not a negative for histories from before it existed, so its text is not pushed down."""
 
+    score_similarity: Literal["dot", "cosine"] = "dot"
+    """Next-item score of an item: dot product of sequence state and item vector, or their cosine
+    over `score_temperature` (UniSRec). Cosine takes vector norm, which grows with training
+    frequency, out of the ranking: new items compete on direction alone."""
+    score_temperature: float = 0.07
+    """Temperature of cosine scores (UniSRec's 0.07)."""
+
     text_model: str = PACKAGED
     """Sentence encoder: the packaged all-MiniLM-L6-v2 or a local Hugging Face model folder."""
     text_fields: str = ""
@@ -71,6 +78,12 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     the model also learns to score items from text alone (new items have only text)."""
     text_dropout: float = 0.2
     """Dropout on the frozen text features before the adaptor."""
+
+    def __post_init__(self) -> None:
+        if hasattr(super(), "__post_init__"):
+            super().__post_init__()
+        if self.score_temperature <= 0:
+            raise ValueError(f"score_temperature must be > 0, got {self.score_temperature}")
 
     def fields(self) -> list[str] | None:
         names = [f.strip() for f in self.text_fields.split(",") if f.strip()]
