@@ -10,10 +10,13 @@ import torch
 
 from pretrec.data.cold_start import cold_start_split
 from pretrec.data.interactions import ItemSide
+from pretrec.data.sequences import UserHistories
 from pretrec.errors import ConfigError
 from pretrec.eval.groups import evaluate_groups
 from pretrec.experiment import build_configs
+from pretrec.models import next_item
 from pretrec.random import seed_torch
+from pretrec.sampling.batches import UserBatch
 
 OPTIONS = {"epochs": 40, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
            "dropout": 0.1, "attention_dropout": 0.1, "max_len": 12, "patience": 40, "progress": False,
@@ -68,10 +71,6 @@ def test_augmented_text_views_are_encoded_once_per_item(planted_dataset, tiny_be
 
 
 def test_cosine_scores_are_cosine_over_temperature(planted_dataset, tiny_bert) -> None:
-    from pretrec.data.sequences import UserHistories
-    from pretrec.models import next_item
-    from pretrec.sampling.batches import UserBatch
-
     split = cold_start_split(planted_dataset.interactions, cold_item_fraction=0.25, seed=0)
     model = fit(planted_dataset, split, tiny_bert, fusion="text", epochs=2, score_similarity="cosine",
                 score_temperature=0.5).eval()

@@ -80,8 +80,6 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
     """Dropout on the frozen text features before the adaptor."""
 
     def __post_init__(self) -> None:
-        if hasattr(super(), "__post_init__"):
-            super().__post_init__()
         if self.score_temperature <= 0:
             raise ValueError(f"score_temperature must be > 0, got {self.score_temperature}")
 
