@@ -83,6 +83,23 @@ def test_leave_one_out_keeps_short_users_in_train() -> None:
     assert sorted(split.train.items.tolist()) == [1, 2, 3]
 
 
+def test_leave_one_out_drop_last_sets_the_final_events_aside(dataset_from_sequences) -> None:
+    # user 0: 8 set aside, 7 test, 6 valid; user 1 (3 events, 2 after the drop) stays in train
+    dataset = dataset_from_sequences([[5, 6, 7, 8], [1, 2, 3]])
+    split = make_split(dataset, "loo", drop_last="1")  # options come as text from the command line
+    raw = dataset.item_vocab.raw
+    assert raw(split.test.items).tolist() == ["i7"]
+    assert raw(split.valid.items).tolist() == ["i6"]
+    assert sorted(raw(split.train.items).tolist()) == ["i1", "i2", "i5"]
+    assert "set aside" in split.protocol
+
+
+def test_leave_one_out_drop_last_must_be_a_whole_number() -> None:
+    inter = Interactions(np.array([0, 0, 0]), np.array([1, 2, 3]), 1, 4)
+    with pytest.raises(DataError, match="drop_last"):
+        leave_one_out(inter, drop_last=-1)
+
+
 def test_temporal_split_cuts_globally_in_time() -> None:
     full = random_interactions(seed=2)
     split = temporal(full, valid_fraction=0.1, test_fraction=0.2)

@@ -78,19 +78,26 @@ def _position_from_end(inter: Interactions) -> np.ndarray:
     return result
 
 
-def leave_one_out(inter: Interactions, min_train: int = 1) -> Split:
+def leave_one_out(inter: Interactions, min_train: int = 1, drop_last: int = 0) -> Split:
     """Last event of each user -> test, second last -> valid, the rest -> train.
 
     Users with fewer than ``min_train + 2`` events keep their events in train only (counted in
     the split description), so every evaluated user has at least `min_train` history items.
+    `drop_last` > 0 first sets aside each user's last `drop_last` events (in no part): for files
+    whose final event does not follow the one before it, e.g. the shared ml-1m.txt, rebuilt
+    without each user's original second-to-last event (BENCHMARKS.md).
     """
-    from_end = _position_from_end(inter)
-    counts = inter.user_counts()[inter.users]
+    if drop_last < 0 or drop_last != int(drop_last):
+        raise DataError(f"drop_last must be a whole number >= 0, got {drop_last}")
+    from_end = _position_from_end(inter) - int(drop_last)
+    counts = inter.user_counts()[inter.users] - int(drop_last)
     eligible = counts >= min_train + 2
     part = np.zeros(len(inter), dtype=np.int8)
     part[eligible & (from_end == 0)] = 2
     part[eligible & (from_end == 1)] = 1
-    return _parts(inter, part, "leave-one-out (by time)")
+    part[from_end < 0] = -1  # set aside: in no part
+    protocol = "leave-one-out (by time)" + (f", last {int(drop_last)} per user set aside" if drop_last else "")
+    return _parts(inter, part, protocol)
 
 
 def temporal(inter: Interactions, valid_fraction: float = 0.1, test_fraction: float = 0.1) -> Split:
