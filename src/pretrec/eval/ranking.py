@@ -120,15 +120,19 @@ def rank_all(
                 f"model returned scores of shape {tuple(scores.shape)}, expected {(len(chunk), n_items)}"
             )
         check_finite(scores)
-        scores = scores.cpu().clone()
+        # masking, comparison and top-k run where the scores are (a GPU's scores never cross
+        # to the host in full); the clone keeps a model's cached tensors unmasked
+        scores = scores.clone()
+        device = scores.device
         chunk_targets = targets[chunk]
         mask = context.csr(chunk)
         mask = mask - mask.multiply(chunk_targets)  # targets stay rankable
         mask.eliminate_zeros()
         rows = np.repeat(np.arange(len(chunk)), np.diff(mask.indptr))
-        scores[torch.as_tensor(rows), torch.as_tensor(mask.indices, dtype=torch.long)] = -torch.inf
-        target_index = torch.as_tensor(padded_targets(chunk_targets))
+        scores[torch.as_tensor(rows, device=device),
+               torch.as_tensor(mask.indices, dtype=torch.long, device=device)] = -torch.inf
+        target_index = torch.as_tensor(padded_targets(chunk_targets), device=device)
         block = target_ranks(scores, target_index, ties).numpy()
         ranks[start : start + len(chunk), : block.shape[1]] = block
-        top[start : start + len(chunk)] = torch.topk(scores, k, dim=1).indices.numpy()
+        top[start : start + len(chunk)] = torch.topk(scores, k, dim=1).indices.cpu().numpy()
     return Ranking(users=users, ranks=ranks, top_items=top)
