@@ -89,14 +89,15 @@ def leave_one_out(inter: Interactions, min_train: int = 1, drop_last: int = 0) -
     """
     if drop_last < 0 or drop_last != int(drop_last):
         raise DataError(f"drop_last must be a whole number >= 0, got {drop_last}")
-    from_end = _position_from_end(inter) - int(drop_last)
-    counts = inter.user_counts()[inter.users] - int(drop_last)
+    drop_last = int(drop_last)
+    from_end = _position_from_end(inter) - drop_last
+    counts = inter.user_counts()[inter.users] - drop_last
     eligible = counts >= min_train + 2
     part = np.zeros(len(inter), dtype=np.int8)
     part[eligible & (from_end == 0)] = 2
     part[eligible & (from_end == 1)] = 1
     part[from_end < 0] = -1  # set aside: in no part
-    protocol = "leave-one-out (by time)" + (f", last {int(drop_last)} per user set aside" if drop_last else "")
+    protocol = "leave-one-out (by time)" + (f", last {drop_last} per user set aside" if drop_last else "")
     return _parts(inter, part, protocol)
 
 
