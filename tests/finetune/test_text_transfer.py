@@ -93,3 +93,15 @@ def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained, plant
     assert (report.items_mapped, report.matched_by) == (0, "text only")  # the source has no ID vectors
     rows = target.state()[TOWER_ID_EMBEDDING]
     assert torch.count_nonzero(rows[1 : len(source_items) + 1]) == 0  # so every item starts at zero
+
+
+def test_fields_the_source_read_and_the_target_lacks_are_reported(planted_dataset, pretrained, caplog) -> None:
+    target = other_catalogue(planted_dataset)
+    target = dataclasses.replace(target, item_side=ItemSide(text={"movie_title": target.item_side.text["title"]}))
+    with caplog.at_level("WARNING", logger="pretrec.finetune.api"):
+        (report,) = finetune(pretrained, target, strategy="zero_shot", model="text_sasrec", progress=False)
+    assert report.transfer["text_fields_missing"] == ["genres"]  # movie_title reads as "title": present
+    assert "genres" in caplog.text and "text_fields" in caplog.text
+    (full,) = finetune(pretrained, other_catalogue(planted_dataset), strategy="zero_shot", model="text_sasrec",
+                       progress=False)
+    assert "text_fields_missing" not in full.transfer

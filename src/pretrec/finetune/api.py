@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,13 @@ from pretrec.eval.report import Report
 from pretrec.experiment import FitHooks, load, run_seeds
 from pretrec.finetune.item_match import item_keys, match_items, parse_fields
 from pretrec.finetune.strategies import STRATEGIES, apply_strategy, merge_lora
+from pretrec.finetune.text_fields import missing_labels, read_fields
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.base import Recommender
 from pretrec.nn.parameters import parameter_counts
 from pretrec.train.checkpoint import load_item_text, load_model, read_model_meta
+
+log = logging.getLogger(__name__)
 
 
 class FineTuning(FitHooks):
@@ -49,7 +53,9 @@ class FineTuning(FitHooks):
                             str(self.checkpoint), read_model_meta(self.checkpoint)["model"],
                             found=self._match(source_items), matched_by=",".join(self.match_fields) or "id")
         apply_strategy(model, self.strategy, self.lora_rank, self.lora_alpha)
+        missing = self._missing_text_fields(model)
         return {**report.to_dict(), "strategy": self.strategy, "parameters": parameter_counts(model),
+                **({"text_fields_missing": missing} if missing else {}),
                 **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha} if self.strategy == "lora" else {})}
 
     def _match(self, source_items: Any) -> Any:
@@ -60,6 +66,20 @@ class FineTuning(FitHooks):
         source = item_keys(source_items, load_item_text(self.checkpoint), self.match_fields,
                            f"checkpoint {self.checkpoint}")
         return match_items(target, source)
+
+    def _missing_text_fields(self, model: Recommender) -> list[str]:
+        """Item text fields the source model read that the target's items lack (warned about)."""
+        target_config = getattr(model, "config", None)
+        source_text, side = load_item_text(self.checkpoint), self.dataset.item_side
+        if not hasattr(target_config, "text_fields") or source_text is None or side is None:
+            return []
+        source_fields = read_fields(read_model_meta(self.checkpoint)["config"], source_text)
+        missing = missing_labels(source_fields, read_fields(target_config.to_dict(), side.text))
+        if missing:
+            log.warning("the pre-trained model read item text field(s) %s that %s lacks: its items' texts look "
+                        "unlike those it was trained on; pre-train with text_fields set to the fields both share",
+                        missing, self.dataset.name)
+        return missing
 
     def after_fit(self, model: Recommender) -> None:
         if self.strategy == "lora":
