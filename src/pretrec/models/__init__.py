@@ -9,6 +9,7 @@ from pretrec.models.bsarec import BSARec, BSARecConfig
 from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
 from pretrec.models.duorec import DuoRec, DuoRecConfig
 from pretrec.models.ease import EASE, EASEConfig
+from pretrec.models.ensemble import Ensemble, EnsembleConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
@@ -44,6 +45,8 @@ MODELS.register("pretrainer", SequencePretrainer, PretrainConfig,
                 "transformer pre-trained by masked-item, next-item and contrastive objectives")
 MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
                 "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
+MODELS.register("ensemble", Ensemble, EnsembleConfig,
+                "averages the per-user scores of saved checkpoints (softmax or z-scored); trains nothing")
 MODELS.register("duorec", DuoRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec", "TextProfile", "ClickMF", "TextClickMF"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec", "BSARec", "GRU4Rec", "BERT4Rec", "CL4SRec", "DuoRec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec", "TextProfile", "ClickMF", "TextClickMF", "Ensemble"]
