@@ -99,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     models.set_defaults(handler=cmd_models)
 
     compare = commands.add_parser("compare", help="paired significance test between two runs")
-    compare.add_argument("run_a")
-    compare.add_argument("run_b")
+    compare.add_argument("run_a", help="run folder, or comma-separated folders (seeds: per-user mean)")
+    compare.add_argument("run_b", help="the same for the other side")
     compare.add_argument("--metric", action="append", help="metric(s) to compare (default: all)")
     compare.set_defaults(handler=cmd_compare)
     return parser
@@ -376,7 +376,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from pretrec.eval.significance import compare_runs
 
     print(f"{'metric':<16} {'A':>8} {'B':>8} {'B-A':>9} {'t-test p':>10} {'wilcoxon p':>11}  users")
-    for c in compare_runs(args.run_a, args.run_b, args.metric):
+    for c in compare_runs(args.run_a.split(","), args.run_b.split(","), args.metric):
         print(f"{c.metric:<16} {c.mean_a:8.4f} {c.mean_b:8.4f} {c.difference:+9.4f} "
               f"{c.t_pvalue:10.2e} {c.wilcoxon_pvalue:11.2e}  {c.n_users}")
     return 0

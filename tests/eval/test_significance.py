@@ -49,3 +49,21 @@ def test_report_round_trip(tmp_path) -> None:
     assert loaded.metrics == {"ndcg@10": 0.75} and loaded.config_hash
     users, per_user = load_per_user(tmp_path)
     assert users.tolist() == [0, 1] and per_user["ndcg@10"].tolist() == [0.5, 1.0]
+
+
+def test_a_side_of_several_seeds_is_compared_on_its_per_user_mean(tmp_path) -> None:
+    write_run(tmp_path / "a-s0", [1, 2, 3], [0.0, 0.2, 0.4])
+    write_run(tmp_path / "a-s1", [3, 2, 1], [0.6, 0.4, 0.2])  # user 1: 0.2, 2: 0.4, 3: 0.6
+    write_run(tmp_path / "b", [1, 2, 3], [0.3, 0.3, 0.9])
+    (comparison,) = compare_runs([tmp_path / "a-s0", tmp_path / "a-s1"], tmp_path / "b")
+    assert comparison.mean_a == pytest.approx(0.3)  # per user (0.1, 0.3, 0.5)
+    assert comparison.difference == pytest.approx(0.2)  # (0.2 + 0.0 + 0.4) / 3
+    assert comparison.t_pvalue == pytest.approx(stats.ttest_rel([0.3, 0.3, 0.9], [0.1, 0.3, 0.5]).pvalue)
+    # a multi-seed output folder stands for its seed-N runs
+    write_run(tmp_path / "multi" / "seed-0", [1, 2, 3], [0.0, 0.2, 0.4])
+    write_run(tmp_path / "multi" / "seed-1", [1, 2, 3], [0.2, 0.4, 0.6])
+    (multi,) = compare_runs(tmp_path / "multi", tmp_path / "b")
+    assert multi.difference == pytest.approx(comparison.difference)
+    write_run(tmp_path / "other", [1, 2, 4], [0.1, 0.1, 0.1])
+    with pytest.raises(PretrecError, match="other users"):
+        compare_runs([tmp_path / "a-s0", tmp_path / "other"], tmp_path / "b")

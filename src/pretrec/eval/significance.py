@@ -1,7 +1,13 @@
-"""Paired comparison of two runs on the same users: difference, paired t-test and Wilcoxon."""
+"""Paired comparison of two runs on the same users: difference, paired t-test and Wilcoxon.
+
+A side may be several runs of one model (seeds): each user's value is then the mean over them, so
+the test asks whether the model, not one seed of it, differs. A multi-seed run folder (with
+`seed-N` subfolders and no per-user file of its own) counts as all its seeds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +15,9 @@ import numpy as np
 from scipy import stats
 
 from pretrec.errors import PretrecError
-from pretrec.eval.report import load_per_user
+from pretrec.eval.report import PER_USER_FILE, load_per_user
+
+Runs = str | Path | Sequence[str | Path]
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,11 @@ def paired_test(a: np.ndarray, b: np.ndarray, metric: str = "") -> Comparison:
     return Comparison(metric, len(a), float(a.mean()), float(b.mean()), float(diff.mean()), t_p, w_p)
 
 
-def compare_runs(run_a: str | Path, run_b: str | Path, metrics: list[str] | None = None) -> list[Comparison]:
-    """Paired tests of every shared per-user metric of two run folders (users intersected)."""
-    users_a, values_a = load_per_user(run_a)
-    users_b, values_b = load_per_user(run_b)
+def compare_runs(run_a: Runs, run_b: Runs, metrics: list[str] | None = None) -> list[Comparison]:
+    """Paired tests of every shared per-user metric of two sides, each one run folder or several
+    (per-user values averaged over a side's runs; see the module docstring)."""
+    users_a, values_a = load_averaged(run_a)
+    users_b, values_b = load_averaged(run_b)
     shared, index_a, index_b = np.intersect1d(users_a, users_b, return_indices=True)
     if len(shared) != len(users_a) or len(shared) != len(users_b):
         raise PretrecError(
@@ -52,6 +61,33 @@ def compare_runs(run_a: str | Path, run_b: str | Path, metrics: list[str] | None
         )
     names = metrics or sorted(set(values_a) & set(values_b), key=_metric_order)
     return [paired_test(values_a[m][index_a], values_b[m][index_b], m) for m in names]
+
+
+def run_folders(runs: Runs) -> list[Path]:
+    """The run folders of one side: a folder, a list of them, or a multi-seed folder's seeds."""
+    folders = [Path(runs)] if isinstance(runs, str | Path) else [Path(r) for r in runs]
+    expanded = []
+    for folder in folders:
+        seeds = sorted(folder.glob("seed-*"))
+        expanded += seeds if not (folder / PER_USER_FILE).exists() and seeds else [folder]
+    if not expanded:
+        raise PretrecError("no run folders to compare")
+    return expanded
+
+
+def load_averaged(runs: Runs) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(users, metric -> per-user values averaged over the side's runs); the runs must share users."""
+    folders = run_folders(runs)
+    users, values = load_per_user(folders[0])
+    order = np.argsort(users)
+    users, values = users[order], {m: v[order].astype(float) for m, v in values.items()}
+    for folder in folders[1:]:
+        other_users, other = load_per_user(folder)
+        if not np.array_equal(np.sort(other_users), users):
+            raise PretrecError(f"{folder} evaluated other users than {folders[0]}: not seeds of one split")
+        other_order = np.argsort(other_users)
+        values = {m: v + other[m][other_order] for m, v in values.items() if m in other}
+    return users, {m: v / len(folders) for m, v in values.items()}
 
 
 def _metric_order(name: str) -> tuple[str, int]:
