@@ -74,11 +74,17 @@ PLANTED = None
 
 
 @pytest.fixture(scope="module", autouse=True)
-def planted_data(planted_dataset):
+def planted_data(planted_dataset, tmp_path_factory):
     global PLANTED
     PLANTED = planted_dataset
+    # the ensemble scores with saved members: two instant ones, fitted on the same split
+    folder, split = tmp_path_factory.mktemp("ensemble-members"), leave_one_out(planted_dataset.interactions)
+    for member in ("ease", "itemknn"):
+        save_model(folder / member, fitted(member, split), member)
+    FAST_OPTIONS["ensemble"] = {"members": f"{folder / 'ease'},{folder / 'itemknn'}", "combine": "zscore"}
     yield
     PLANTED = None
+    FAST_OPTIONS.pop("ensemble")
 
 
 @pytest.fixture(scope="module")
