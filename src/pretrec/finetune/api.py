@@ -49,32 +49,32 @@ class FineTuning(FitHooks):
         source, _, source_items = load_model(self.checkpoint)
         if source_items is None:
             raise ConfigError(f"{self.checkpoint} has no item vocabulary; cannot map its items")
+        meta, source_text = read_model_meta(self.checkpoint), load_item_text(self.checkpoint)
         report = warm_start(model, self.dataset.item_vocab, source.state(), source_items,
-                            str(self.checkpoint), read_model_meta(self.checkpoint)["model"],
-                            found=self._match(source_items), matched_by=",".join(self.match_fields) or "id")
+                            str(self.checkpoint), meta["model"], found=self._match(source_items, source_text),
+                            matched_by=",".join(self.match_fields) or "id")
         apply_strategy(model, self.strategy, self.lora_rank, self.lora_alpha)
-        missing = self._missing_text_fields(model)
+        missing = self._missing_text_fields(model, meta["config"], source_text)
         return {**report.to_dict(), "strategy": self.strategy, "parameters": parameter_counts(model),
                 **({"text_fields_missing": missing} if missing else {}),
                 **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha} if self.strategy == "lora" else {})}
 
-    def _match(self, source_items: Any) -> Any:
+    def _match(self, source_items: Any, source_text: dict[str, Any] | None) -> Any:
         if not self.match_fields:
             return None  # by raw id
         side = self.dataset.item_side
         target = item_keys(self.dataset.item_vocab, side.text if side else None, self.match_fields, "dataset")
-        source = item_keys(source_items, load_item_text(self.checkpoint), self.match_fields,
-                           f"checkpoint {self.checkpoint}")
+        source = item_keys(source_items, source_text, self.match_fields, f"checkpoint {self.checkpoint}")
         return match_items(target, source)
 
-    def _missing_text_fields(self, model: Recommender) -> list[str]:
+    def _missing_text_fields(self, model: Recommender, source_config: dict[str, Any],
+                             source_text: dict[str, Any] | None) -> list[str]:
         """Item text fields the source model read that the target's items lack (warned about)."""
-        target_config = getattr(model, "config", None)
-        source_text, side = load_item_text(self.checkpoint), self.dataset.item_side
-        if not hasattr(target_config, "text_fields") or source_text is None or side is None:
+        side = self.dataset.item_side
+        if not hasattr(model.config, "text_fields") or source_text is None or side is None:
             return []
-        source_fields = read_fields(read_model_meta(self.checkpoint)["config"], source_text)
-        missing = missing_labels(source_fields, read_fields(target_config.to_dict(), side.text))
+        missing = missing_labels(read_fields(source_config, source_text),
+                                 read_fields(model.config.to_dict(), side.text))
         if missing:
             log.warning("the pre-trained model read item text field(s) %s that %s lacks: its items' texts look "
                         "unlike those it was trained on; pre-train with text_fields set to the fields both share",

@@ -59,11 +59,11 @@ class EnsembleConfig(Config):
 
 def combine_scores(scores: list[torch.Tensor], weights: torch.Tensor, combine: str = "softmax") -> torch.Tensor:
     """Weighted mean of (users, items) score matrices after putting each on a common per-user scale."""
+    floats = [s.float() for s in scores]
     if combine == "softmax":
-        scaled = [torch.softmax(s.float(), dim=-1) for s in scores]
+        scaled = [torch.softmax(s, dim=-1) for s in floats]
     elif combine == "zscore":
-        scaled = [(s.float() - s.float().mean(-1, keepdim=True)) / s.float().std(-1, keepdim=True).clamp_min(1e-12)
-                  for s in scores]
+        scaled = [(s - s.mean(-1, keepdim=True)) / s.std(-1, keepdim=True).clamp_min(1e-12) for s in floats]
     else:
         raise ConfigError(f"combine must be 'softmax' or 'zscore', got {combine!r}")
     return sum(w * s for w, s in zip(weights.tolist(), scaled, strict=True))

@@ -30,7 +30,7 @@ from pretrec.sampling.batches import SequenceBatch, ViewsBatch
 from pretrec.text.augment import TextAugmentation, TextAugmenter
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import item_text_fields
+from pretrec.text.side_data import field_list, item_text_fields
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,7 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
             raise ValueError(f"score_temperature must be > 0, got {self.score_temperature}")
 
     def fields(self) -> list[str] | None:
-        names = [f.strip() for f in self.text_fields.split(",") if f.strip()]
-        return names or None
+        return field_list(self.text_fields)
 
 
 class TextSASRec(SASRec):
