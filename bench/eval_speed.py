@@ -49,7 +49,7 @@ def evaluate_once(case: str, data_dir: Path, repeats: int) -> dict[str, object]:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        result = evaluator(model)
+        result = evaluator(model.score)
         times.append(time.perf_counter() - started)
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     return {

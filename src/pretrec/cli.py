@@ -286,7 +286,7 @@ def _train_and_print(args: argparse.Namespace, settings: dict[str, Any], runner:
         dataset, _ = with_item_attributes(dataset, settings["item_attributes"])
     split: Any = settings["split"]
     if settings["split_options"]:
-        from pretrec.data.split import make_split
+        from pretrec.data.split_by_name import make_split
 
         split = make_split(dataset, split, **settings["split_options"])
     reports, summary = runner(

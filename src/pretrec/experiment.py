@@ -22,7 +22,8 @@ import numpy as np
 
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset
-from pretrec.data.split import Split, make_split
+from pretrec.data.split import Split
+from pretrec.data.split_by_name import make_split
 from pretrec.errors import ConfigError
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.groups import evaluate_groups
@@ -128,18 +129,18 @@ def fit_and_evaluate(
         log.warning("the split has no validation part: training runs all %d epochs, no selection", train_config.epochs)
     validate = Evaluator(split, "valid", protocol) if has_valid else None
     started = time.perf_counter()
-    model.fit(split.train, validator=(lambda m: validate(m).metrics) if validate else None,
+    model.fit(split.train, validator=(lambda m: validate(m.score).metrics) if validate else None,
               seed=seed, train_config=train_config)
     fit_seconds = time.perf_counter() - started
     hooks.after_fit(model)
     valid_metrics, valid_seconds, valid_groups = {}, 0.0, {}
     if validate is not None:
-        valid = validate(model)
+        valid = validate(model.score)
         valid_metrics, valid_seconds = valid.metrics, valid.seconds
         # per-group validation figures: what cold-start settings are chosen on
-        valid_groups = {name: e.metrics for name, e in evaluate_groups(model, split, "valid", protocol).items()}
-    test = Evaluator(split, "test", protocol, progress=progress)(model)
-    groups = {name: e.metrics for name, e in evaluate_groups(model, split, "test", protocol).items()}
+        valid_groups = {name: e.metrics for name, e in evaluate_groups(model.score, split, "valid", protocol).items()}
+    test = Evaluator(split, "test", protocol, progress=progress)(model.score)
+    groups = {name: e.metrics for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
     training = {}
     if model.fit_result is not None:
         result = model.fit_result

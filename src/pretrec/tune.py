@@ -49,8 +49,8 @@ def grid_search(
         seed_torch(seed)
         model = MODELS.get(model_name).model(model_config, split.n_users, split.n_items)
         started = time.perf_counter()
-        model.fit(split.train, validator=lambda m: validate(m).metrics, seed=seed, train_config=train_config)
-        value = validate(model).metrics[metric]
+        model.fit(split.train, validator=lambda m: validate(m.score).metrics, seed=seed, train_config=train_config)
+        value = validate(model.score).metrics[metric]
         trials.append(Trial(options, value, time.perf_counter() - started))
     best = max(trials, key=lambda t: t.valid_metric)
     return best.options, trials

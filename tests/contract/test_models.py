@@ -94,7 +94,7 @@ def planted_split(planted_dataset):
 
 @pytest.fixture(scope="module")
 def popularity_ndcg(planted_split) -> float:
-    return evaluate(fitted("pop", planted_split), planted_split, "valid").metrics["ndcg@10"]
+    return evaluate(fitted("pop", planted_split).score, planted_split, "valid").metrics["ndcg@10"]
 
 
 @pytest.mark.parametrize("name", MODELS.names())
@@ -114,7 +114,7 @@ CLICKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "click"]
 
 @pytest.mark.parametrize("name", [n for n in RANKERS if n != "pop"])
 def test_learns_planted_tastes_better_than_popularity(name: str, planted_split, popularity_ndcg: float) -> None:
-    ndcg = evaluate(fitted(name, planted_split), planted_split, "valid").metrics["ndcg@10"]
+    ndcg = evaluate(fitted(name, planted_split).score, planted_split, "valid").metrics["ndcg@10"]
     assert ndcg > popularity_ndcg + 0.05, (ndcg, popularity_ndcg)
 
 

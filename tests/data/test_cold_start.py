@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from pretrec.data.cold_start import cold_start_split
-from pretrec.data.split import leave_one_out, make_split
+from pretrec.data.split import leave_one_out
+from pretrec.data.split_by_name import make_split
 from pretrec.data.synthetic import make_synthetic
 from pretrec.errors import DataError
 from pretrec.eval.evaluate import evaluate
@@ -73,8 +74,8 @@ def test_groups_partition_the_targets_and_match_plain_metrics(data) -> None:
     assert (groups["new_users"] ^ groups["known_users"]).all()
     model = Popularity(PopularityConfig(), split.n_users, split.n_items)
     model.fit(split.train)
-    overall = evaluate(model, split, "test")
-    by_group = evaluate_groups(model, split, "test")
+    overall = evaluate(model.score, split, "test")
+    by_group = evaluate_groups(model.score, split, "test")
     assert by_group["cold_items"].metrics["hr@20"] == 0.0  # popularity never scores an unseen item
     # the overall mean is the target-weighted mean of the warm and cold groups
     n_warm, n_cold = groups["warm_items"].sum(), groups["cold_items"].sum()

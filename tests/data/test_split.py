@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from pretrec.data.interactions import Interactions
-from pretrec.data.split import leave_one_out, make_split, random_ratio, temporal, user_ratio
+from pretrec.data.split import leave_one_out, random_ratio, temporal, user_ratio
+from pretrec.data.split_by_name import make_split
 from pretrec.errors import DataError
 
 

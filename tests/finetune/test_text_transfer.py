@@ -45,7 +45,7 @@ def test_zero_shot_on_a_new_catalogue_beats_popularity(planted_dataset, pretrain
     target = other_catalogue(planted_dataset)
     (report,) = finetune(pretrained, target, strategy="zero_shot", model="text_sasrec", progress=False)
     split = leave_one_out(target.interactions)
-    popular = evaluate(Popularity(PopularityConfig(), split.n_users, split.n_items).fit(split.train), split)
+    popular = evaluate(Popularity(PopularityConfig(), split.n_users, split.n_items).fit(split.train).score, split)
     assert report.transfer["items_mapped"] == 0  # no raw id in common: only text carries over
     assert report.transfer["parameters"]["trainable"] == 0
     assert report.training["best_epoch"] == 0 and report.training["best_valid"] > 0  # validated once, untrained

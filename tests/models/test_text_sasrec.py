@@ -36,8 +36,8 @@ def fit(dataset, split, text_model, **changes):
 
 def test_text_model_recommends_cold_items_an_id_model_cannot(planted_dataset, tiny_bert) -> None:
     split = cold_start_split(planted_dataset.interactions, cold_item_fraction=0.25, seed=0)
-    text = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="text"), split, "test")
-    ids = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="id"), split, "test")
+    text = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="text").score, split, "test")
+    ids = evaluate_groups(fit(planted_dataset, split, tiny_bert, fusion="id").score, split, "test")
     cold_text, cold_id = text["cold_items"].metrics["hr@10"], ids["cold_items"].metrics["hr@10"]
     assert cold_text > cold_id + 0.2, (cold_text, cold_id)
     assert text["warm_items"].metrics["hr@10"] > 0.3

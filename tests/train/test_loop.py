@@ -6,8 +6,9 @@ import numpy as np
 import torch
 
 from pretrec.data.split import leave_one_out
+from pretrec.device import autocast_dtype
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
-from pretrec.train.loop import TrainConfig, autocast_dtype
+from pretrec.train.loop import TrainConfig
 
 
 def make_model(split, seed: int = 0) -> BPRMF:

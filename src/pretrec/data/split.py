@@ -7,8 +7,6 @@ validation target, so nothing at or after a target's time is in the history that
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -168,48 +166,6 @@ def presplit(dataset: Dataset) -> Split:
         raise DataError(f"dataset '{dataset.name}' was not loaded from pre-split files")
     train, valid, test = dataset.presplit
     return Split(train, valid, test, "pre-split files")
-
-
-def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | str) -> Split:
-    """Split `dataset` by protocol name: loo, temporal, ratio, random, presplit or cold.
-
-    `options` are the protocol function's keyword arguments (numbers may come as strings from
-    the command line); an option the protocol does not take is a DataError naming the known ones.
-    """
-    from pretrec.data.cold_start import cold_start_split
-
-    makers: dict[str, Callable[..., Split]] = {
-        "loo": leave_one_out,
-        "temporal": temporal,
-        "ratio": user_ratio,
-        "random": random_ratio,
-        "presplit": lambda inter: presplit(dataset),
-        "cold": cold_start_split,
-    }
-    if name not in makers:
-        raise DataError(f"unknown split '{name}'; known: {', '.join(makers)}")
-    maker = makers[name]
-    accepted = [p for p in inspect.signature(maker).parameters if p not in ("inter", "seed")]
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise DataError(f"split '{name}' takes no option(s) {unknown}; options: {', '.join(accepted) or 'none'}")
-    values = {key: _number(key, value) for key, value in options.items()}
-    if "seed" in inspect.signature(maker).parameters:
-        values["seed"] = seed
-    return maker(dataset.interactions, **values)
-
-
-def _number(key: str, value: float | str) -> float:
-    """An int or float from a number or its text."""
-    if not isinstance(value, str):
-        return value
-    try:
-        return int(value)
-    except ValueError:
-        try:
-            return float(value)
-        except ValueError:
-            raise DataError(f"split option {key} must be a number, got {value!r}") from None
 
 
 def _check_fractions(valid_fraction: float, test_fraction: float) -> None:

@@ -1,8 +1,13 @@
-"""Evaluate a fitted model on the validation or test part of a split."""
+"""Evaluate a score function on the validation or test part of a split.
+
+A score function maps a `UserBatch` (users and their histories) to float scores (B, n_items),
+higher is better: a model's bound `score` method, or anything else. Evaluation never sees a model.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,10 +21,11 @@ from pretrec.eval.metrics import mean_metrics, ranking_metrics
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.ranking import rank_all
 from pretrec.eval.sampled import rank_sampled
-from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
 
 Part = Literal["valid", "test"]
+ScoreFunction = Callable[[UserBatch], torch.Tensor]
+"""(UserBatch) -> float (B, n_items) scores; a model's `score` method is one."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +40,8 @@ class Evaluation:
 
 
 class Evaluator:
-    """Precomputes contexts and targets of one part once; call it with a model, many times."""
+    """Precomputes contexts and targets of one part once; call it with a score function, many
+    times (put a torch model in eval mode first: dropout would make scores random)."""
 
     def __init__(self, split: Split, part: Part, protocol: Protocol | None = None, progress: bool = False):
         self.protocol = protocol or Protocol()
@@ -49,6 +56,7 @@ class Evaluator:
         self.context = UserHistories.from_interactions(context)
         self.targets = targets.csr
         self.item_popularity = split.train.item_counts()
+        self.n_items = split.n_items
         has_target = np.diff(self.targets.indptr) > 0
         seen_items = self.item_popularity > 0
         self.counts = {
@@ -58,15 +66,13 @@ class Evaluator:
             "targets_on_items_unseen_in_train": int((~seen_items[self.targets.indices]).sum()),
         }
 
-    def __call__(self, model: Recommender) -> Evaluation:
+    def __call__(self, score_function: ScoreFunction) -> Evaluation:
         started = time.perf_counter()
-        if isinstance(model, torch.nn.Module):
-            model.eval()
         protocol = self.protocol
 
         def score(batch: UserBatch) -> torch.Tensor:
             with torch.inference_mode():
-                return model.score(batch)
+                return score_function(batch)
 
         if protocol.ranking == "full":
             ranking = rank_all(score, self.context, self.targets, max(protocol.ks), protocol.ties, progress=self.progress)
@@ -80,13 +86,14 @@ class Evaluator:
         if ranking.top_items.shape[1]:
             for k in protocol.ks:
                 top = ranking.top_items[:, :k]
-                metrics[f"coverage@{k}"] = item_coverage(top, model.n_items)
+                metrics[f"coverage@{k}"] = item_coverage(top, self.n_items)
                 metrics[f"avg_popularity@{k}"] = average_popularity(top, self.item_popularity)
-                metrics[f"gini@{k}"] = gini_index(top, model.n_items)
+                metrics[f"gini@{k}"] = gini_index(top, self.n_items)
         seconds = time.perf_counter() - started
         return Evaluation(metrics, per_user, ranking.users, seconds, dict(self.counts))
 
 
-def evaluate(model: Recommender, split: Split, part: Part = "test", protocol: Protocol | None = None) -> Evaluation:
-    """One-off evaluation of `model` on `split`'s `part` (see `Evaluator`)."""
-    return Evaluator(split, part, protocol)(model)
+def evaluate(score: ScoreFunction, split: Split, part: Part = "test",
+             protocol: Protocol | None = None) -> Evaluation:
+    """One-off evaluation of `score` on `split`'s `part` (see `Evaluator`)."""
+    return Evaluator(split, part, protocol)(score)

@@ -11,9 +11,8 @@ import dataclasses
 import numpy as np
 
 from pretrec.data.split import Split
-from pretrec.eval.evaluate import Evaluation, Evaluator, Part
+from pretrec.eval.evaluate import Evaluation, Evaluator, Part, ScoreFunction
 from pretrec.eval.protocol import Protocol
-from pretrec.models.base import Recommender
 
 
 def target_groups(split: Split, part: Part) -> dict[str, np.ndarray]:
@@ -42,6 +41,7 @@ def group_evaluators(split: Split, part: Part, protocol: Protocol | None = None)
     return evaluators
 
 
-def evaluate_groups(model: Recommender, split: Split, part: Part = "test", protocol: Protocol | None = None) -> dict[str, Evaluation]:
-    """Group name -> Evaluation of `model` on that group's targets only."""
-    return {name: evaluate(model) for name, evaluate in group_evaluators(split, part, protocol).items()}
+def evaluate_groups(score: ScoreFunction, split: Split, part: Part = "test",
+                    protocol: Protocol | None = None) -> dict[str, Evaluation]:
+    """Group name -> Evaluation of `score` on that group's targets only."""
+    return {name: evaluate(score) for name, evaluate in group_evaluators(split, part, protocol).items()}

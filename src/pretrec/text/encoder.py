@@ -22,19 +22,13 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from pretrec.device import resolve_device
 from pretrec.errors import ConfigError
 from pretrec.text.assemble import assemble_text
 from pretrec.text.cache import EmbeddingCache, text_digests
 from pretrec.text.model_folder import PACKAGED, fingerprint, pooling_of, resolve_model_path
-from pretrec.train.loop import resolve_device
 
 DEFAULT_CACHE = Path(os.environ.get("PRETREC_CACHE", "~/.cache/pretrec")).expanduser() / "text"
-
-
-def offline() -> None:
-    """Never reach the model hub: everything is loaded from local folders."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def pool(hidden: torch.Tensor, attention_mask: torch.Tensor, mode: str) -> torch.Tensor:
@@ -47,7 +41,6 @@ def pool(hidden: torch.Tensor, attention_mask: torch.Tensor, mode: str) -> torch
 
 def load_transformer(path: Path) -> tuple[Any, torch.nn.Module]:
     """(tokenizer, model) of a local folder, never downloading."""
-    offline()
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
@@ -116,7 +109,6 @@ class SentenceEncoder:
     @cached_property
     def dim(self) -> int:
         """Output dimension (the model's hidden size), read without loading the weights."""
-        offline()
         from transformers import AutoConfig
 
         return int(AutoConfig.from_pretrained(self.path, local_files_only=True).hidden_size)

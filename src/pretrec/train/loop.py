@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
+from pretrec.device import autocast_dtype, resolve_device
 from pretrec.errors import ConfigError
 from pretrec.random import make_rng, seed_torch
 from pretrec.train.checkpoint import load_trainer_state, save_trainer_state
@@ -82,21 +83,6 @@ class TrainResult:
     epochs_run: int = 0
     seconds: float = 0.0
     history: list[dict[str, float]] = field(default_factory=list)
-
-
-def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
-    """bf16 when `setting` asks for it (or 'auto' on a bf16-capable GPU), else None (fp32)."""
-    if setting == "bf16":
-        return torch.bfloat16
-    if setting == "auto" and device.type == "cuda" and torch.cuda.is_bf16_supported():
-        return torch.bfloat16
-    return None
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
 
 
 def train_model(

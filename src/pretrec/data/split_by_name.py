@@ -1,0 +1,54 @@
+"""Splits by protocol name, the way the command line and YAML configs ask for them:
+loo, temporal, ratio, random, presplit or cold (`pretrec.data.split`, `pretrec.data.cold_start`)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from pretrec.data.cold_start import cold_start_split
+from pretrec.data.interactions import Dataset
+from pretrec.data.split import Split, leave_one_out, presplit, random_ratio, temporal, user_ratio
+from pretrec.errors import DataError
+
+SPLITS = ("loo", "temporal", "ratio", "random", "presplit", "cold")
+
+
+def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | str) -> Split:
+    """Split `dataset` by protocol name: loo, temporal, ratio, random, presplit or cold.
+
+    `options` are the protocol function's keyword arguments (numbers may come as strings from
+    the command line); an option the protocol does not take is a DataError naming the known ones.
+    """
+    makers: dict[str, Callable[..., Split]] = {
+        "loo": leave_one_out,
+        "temporal": temporal,
+        "ratio": user_ratio,
+        "random": random_ratio,
+        "presplit": lambda inter: presplit(dataset),
+        "cold": cold_start_split,
+    }
+    if name not in makers:
+        raise DataError(f"unknown split '{name}'; known: {', '.join(makers)}")
+    maker = makers[name]
+    accepted = [p for p in inspect.signature(maker).parameters if p not in ("inter", "seed")]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise DataError(f"split '{name}' takes no option(s) {unknown}; options: {', '.join(accepted) or 'none'}")
+    values = {key: _number(key, value) for key, value in options.items()}
+    if "seed" in inspect.signature(maker).parameters:
+        values["seed"] = seed
+    return maker(dataset.interactions, **values)
+
+
+def _number(key: str, value: float | str) -> float:
+    """An int or float from a number or its text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            raise DataError(f"split option {key} must be a number, got {value!r}") from None
