@@ -18,7 +18,7 @@ from pathlib import Path
 from pretrec.config import parse_assignments
 from pretrec.data.split import leave_one_out
 from pretrec.experiment import fit_and_evaluate, load
-from pretrec.finetune import finetune
+from pretrec.pipeline.finetune import finetune
 
 SHARED = {"hidden_size": 64, "n_layers": 2, "n_heads": 2, "inner_size": 256, "dropout": 0.5,
           "attention_dropout": 0.5, "max_len": 50, "learning_rate": 0.001, "batch_size": 256,

@@ -20,7 +20,8 @@ CPU thread (figures can differ slightly with the torch build and thread count):
 from pathlib import Path
 
 from pretrec.experiment import run
-from pretrec.finetune import STRATEGIES, finetune
+from pretrec.finetune import STRATEGIES
+from pretrec.pipeline.finetune import finetune
 
 OUTPUT = Path("runs/pretrain_finetune")
 ENCODER = {"hidden_size": 16, "n_heads": 2, "inner_size": 32, "max_len": 20}  # fixed by pre-training

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
+import atexit
+import os
+import shutil
+import tempfile
 
-import numpy as np
-import pytest
-import torch
+# Hermetic: set before pretrec is imported (the text encoder reads PRETREC_CACHE at import), so
+# no test writes embeddings under the home folder or a .hypothesis/ database into the repo.
+_SCRATCH = tempfile.mkdtemp(prefix="pretrec-tests-")
+os.environ["PRETREC_CACHE"] = os.path.join(_SCRATCH, "cache")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_SCRATCH, "hypothesis")
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 
-from pretrec.data.interactions import Dataset, Interactions, ItemSide
-from pretrec.data.vocab import Vocab
+import dataclasses  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from pretrec.data.interactions import Dataset, Interactions, ItemSide  # noqa: E402
+from pretrec.data.vocab import Vocab  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -244,7 +244,7 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
-    from pretrec.finetune import finetune
+    from pretrec.pipeline.finetune import finetune
 
     if args.model is None and not args.config:
         args.model = "sasrec"

@@ -26,10 +26,10 @@ from pretrec.data.interactions import Dataset, Interactions
 from pretrec.errors import DataError
 from pretrec.eval.pointwise import auc, classification_report, log_loss
 from pretrec.eval.report import Report
-from pretrec.experiment import load
+from pretrec.experiment import load, run_seeded
 from pretrec.models.rating_model import RatingModel
 from pretrec.random import make_rng
-from pretrec.rating import fit_rating_model, run_seeded
+from pretrec.rating import fit_rating_model
 from pretrec.sampling.negatives import sample_negatives
 
 Labels = Literal["rating", "sampled"]
@@ -72,10 +72,13 @@ def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "ratin
         what = f"{n_negatives} sampled negatives per positive"
     protocol = f"click prediction ({what}; AUC, log loss on held-out pairs)"
 
-    def one(seed: int) -> Report:
+    def one(seed: int, folder: Path | None) -> Report:
         labelled = dataclasses.replace(data, interactions=click_pairs(data.interactions, labels, threshold, n_negatives, seed))
-        return fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction, progress, refit,
-                                task="click", metrics=click_metrics, selection="auc", protocol=protocol)[0]
+        report = fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction, progress, refit,
+                                  task="click", metrics=click_metrics, selection="auc", protocol=protocol)[0]
+        if folder is not None:
+            report.save(folder)
+        return report
 
     return run_seeded(one, seeds, output)
 

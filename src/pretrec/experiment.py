@@ -1,4 +1,6 @@
-"""load -> split -> fit (selecting on validation) -> evaluate once on test -> report.
+"""load -> split -> build -> fit (task + loop, selecting on validation) -> evaluate once on test
+-> report: the one pipeline. Ranking runs here; rating and click prediction (`pretrec.rating`,
+`pretrec.click`) fit through the same `fit` and seed runner `run_seeded`.
 
 The Python API the CLI wraps:
 
@@ -13,15 +15,17 @@ import dataclasses
 import difflib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
+from pretrec.checkpoint import build_model, save_item_text, save_model
 from pretrec.config import Config
-from pretrec.data.interactions import Dataset
+from pretrec.data.interactions import Dataset, Interactions
 from pretrec.data.split import Split
 from pretrec.data.split_by_name import make_split
 from pretrec.errors import ConfigError
@@ -32,9 +36,10 @@ from pretrec.eval.report import Report
 from pretrec.models import MODELS
 from pretrec.models.base import NeuralRecommender, Recommender
 from pretrec.nn.parameters import parameter_counts
-from pretrec.random import seed_torch
-from pretrec.train.checkpoint import save_item_text, save_model
-from pretrec.train.loop import TrainConfig
+from pretrec.random import seeded_torch
+from pretrec.tasks.base import Task
+from pretrec.tasks.catalogue import make_task
+from pretrec.train.loop import TrainConfig, TrainResult, Validator, train_model
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +100,61 @@ class FitHooks:
 
 
 @dataclass(frozen=True, eq=False)
+class Fit:
+    """A fitted model and what fitting it took."""
+
+    model: Recommender
+    result: TrainResult | None
+    """The loop's record (None for closed-form models)."""
+    transfer: dict[str, Any]
+    """What the hooks report (fine-tuning: what was transferred)."""
+    parameters: dict[str, int]
+    seconds: float
+
+
+def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Config, train_config: TrainConfig,
+        seed: int, validator: Validator | None = None, hooks: FitHooks | None = None,
+        n_users: int | None = None, n_items: int | None = None) -> Fit:
+    """Build `model_name` and fit it on `train`: a neural model under its task by the one loop
+    (selecting its epoch with `validator`), a closed-form model by its own `fit`.
+
+    Building, side information, the task's heads and the hooks run under one seeded torch
+    generator, the loop under another: the same seed gives the same model.
+    """
+    hooks = hooks or FitHooks()
+    with seeded_torch(seed):  # parameter init draws from torch's global RNG
+        model = build_model(model_name, model_config, n_users or dataset.n_users, n_items or dataset.n_items)
+        model.use_side_information(dataset)
+        neural = isinstance(model, NeuralRecommender)
+        task = make_task(model_name, model, train, dataset) if neural else None
+        transfer = hooks.before_fit(model)
+    parameters = parameter_counts(model) if isinstance(model, NeuralRecommender) else {}
+    started = time.perf_counter()
+    result = fit_built(model_name, model, train, dataset, validator, train_config, seed, task)
+    seconds = time.perf_counter() - started
+    hooks.after_fit(model)
+    if isinstance(model, torch.nn.Module):
+        model.eval()
+    return Fit(model, result, transfer, parameters, seconds)
+
+
+def fit_built(model_name: str, model: Recommender, train: Interactions, dataset: Dataset | None = None,
+              validator: Validator | None = None, train_config: TrainConfig | None = None, seed: int = 0,
+              task: Task | None = None) -> TrainResult | None:
+    """Fit a model that is already built (registered as `model_name`) on `train`: a closed-form
+    model by its `fit` (returns None), a neural model under its task (`make_task`, unless given)
+    by the one loop (returns the loop's record). `dataset` supplies side data the task reads."""
+    if not isinstance(model, NeuralRecommender):
+        model.fit(train)
+        return None
+    if task is None:
+        with seeded_torch(seed):  # a task's heads are initialised from torch's global RNG
+            task = make_task(model_name, model, train, dataset or Dataset.from_interactions(train))
+    model.prepare(train)
+    return train_model(model, task, validator, train_config or TrainConfig(), seed)
+
+
+@dataclass(frozen=True, eq=False)
 class RunResult:
     report: Report
     model: Recommender
@@ -113,26 +173,18 @@ def fit_and_evaluate(
     hooks: FitHooks | None = None,
 ) -> RunResult:
     """Fit `model_name` on `split.train`, select on `split.valid`, evaluate once on `split.test`."""
-    hooks = hooks or FitHooks()
     protocol = protocol or Protocol()
     model_config, train_config = build_configs(model_name, options)
     if not progress:
         train_config = train_config.replace(progress=False)
-    entry = MODELS.get(model_name)
-    seed_torch(seed)  # parameter init draws from torch's global RNG
-    model = entry.model(model_config, split.n_users, split.n_items)
-    model.use_side_information(dataset)
-    transfer = hooks.before_fit(model)
-    parameters = parameter_counts(model) if isinstance(model, NeuralRecommender) else {}
     has_valid = len(split.valid) > 0
     if not has_valid:
         log.warning("the split has no validation part: training runs all %d epochs, no selection", train_config.epochs)
     validate = Evaluator(split, "valid", protocol) if has_valid else None
-    started = time.perf_counter()
-    model.fit(split.train, validator=(lambda m: validate(m.score).metrics) if validate else None,
-              seed=seed, train_config=train_config)
-    fit_seconds = time.perf_counter() - started
-    hooks.after_fit(model)
+    fitted = fit(model_name, dataset, split.train, model_config, train_config, seed,
+                 validator=(lambda m: validate(m.score).metrics) if validate else None, hooks=hooks,
+                 n_users=split.n_users, n_items=split.n_items)
+    model = fitted.model
     valid_metrics, valid_seconds, valid_groups = {}, 0.0, {}
     if validate is not None:
         valid = validate(model.score)
@@ -142,10 +194,10 @@ def fit_and_evaluate(
     test = Evaluator(split, "test", protocol, progress=progress)(model.score)
     groups = {name: e.metrics for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
     training = {}
-    if model.fit_result is not None:
-        result = model.fit_result
+    if fitted.result is not None:
+        result = fitted.result
         training = {"best_epoch": result.best_epoch, "epochs_run": result.epochs_run,
-                    "best_valid": result.best_metric, "parameters": parameters, "history": result.history}
+                    "best_valid": result.best_metric, "parameters": fitted.parameters, "history": result.history}
     report = Report(
         model=model_name,
         metrics=test.metrics,
@@ -158,10 +210,10 @@ def fit_and_evaluate(
         valid_metrics=valid_metrics,
         counts=test.counts,
         training=training,
-        transfer=transfer,
+        transfer=fitted.transfer,
         groups=groups,
         valid_groups=valid_groups,
-        timings={"fit_seconds": fit_seconds, "valid_eval_seconds": valid_seconds,
+        timings={"fit_seconds": fitted.seconds, "valid_eval_seconds": valid_seconds,
                  "test_eval_seconds": test.seconds},
     )
     if output is not None:
@@ -212,13 +264,24 @@ def run_seeds(
     """
     data = load(dataset, format)
     parts = split if isinstance(split, Split) else make_split(data, split)
+
+    def one(seed: int, folder: Path | None) -> Report:
+        return fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress, hooks).report
+
+    return run_seeded(one, seeds, output)
+
+
+def run_seeded(fit_one: Callable[[int, Path | None], Report], seeds: Sequence[int],
+               output: str | Path | None) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+    """`fit_one(seed, folder)` per seed, each writing its run folder (`output` itself for one seed,
+    `output/seed-N` for several); with several, `output/report.json` holds the mean metrics,
+    their sample std and the seeds. Returns the reports and metric -> (mean, sample std)."""
     reports = []
     for seed in seeds:
         folder = None
         if output is not None:
             folder = Path(output) if len(seeds) == 1 else Path(output) / f"seed-{seed}"
-        result = fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress, hooks)
-        reports.append(result.report)
+        reports.append(fit_one(seed, folder))
     summary = summarise(reports)
     if output is not None and len(seeds) > 1:
         aggregate = dataclasses.replace(

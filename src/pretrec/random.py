@@ -1,7 +1,11 @@
-"""Seeded random generators. Randomness is always an argument: nothing here touches global state
-except `seed_torch`, which the experiment calls explicitly once per run."""
+"""Seeded random generators. Randomness is always an argument; `seeded_torch` is the one place
+torch's global generator is seeded, inside a scope that restores it afterwards (parameter
+initialisation and dropout draw from it and take no generator)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -21,6 +25,11 @@ def torch_generator(seed: int, device: str | torch.device = "cpu") -> torch.Gene
     return generator
 
 
-def seed_torch(seed: int) -> None:
-    """Seed torch's global RNG (parameter init and dropout use it); called once per run."""
-    torch.manual_seed(int(seed))
+@contextmanager
+def seeded_torch(seed: int) -> Iterator[None]:
+    """Within the block torch's global RNG (CPU, and CUDA when present) starts from `seed`; the
+    caller's generator state is restored on exit, so nothing outside the block is affected."""
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(int(seed))
+        yield

@@ -14,7 +14,6 @@ epochs validation selected, so the final model sees the whole non-test share, as
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,9 @@ from pretrec.data.split import random_ratio
 from pretrec.errors import ConfigError, DataError
 from pretrec.eval.pointwise import mae, rmse
 from pretrec.eval.report import Report
-from pretrec.experiment import build_configs, load, summarise
+from pretrec.experiment import build_configs, fit, load, run_seeded
 from pretrec.models import MODELS
 from pretrec.models.rating_model import RatingModel
-from pretrec.nn.parameters import parameter_counts
-from pretrec.random import seed_torch
 
 PROTOCOL = "rating prediction (RMSE, MAE on held-out ratings)"
 
@@ -50,30 +47,23 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
     if dataset.interactions.weights is None:
         raise DataError(f"{task} prediction needs labels or ratings; dataset '{dataset.name}' has none")
     entry = MODELS.get(model_name)
-    if entry.model.task != task:
-        fitting = [n for n in MODELS.names() if MODELS.get(n).model.task == task]
+    if entry.kind != task:
+        fitting = [n for n in MODELS.names() if MODELS.get(n).kind == task]
         raise ConfigError(f"'{model_name}' is not a {task} model; {task} models: {', '.join(fitting)}")
     model_config, train_config = build_configs(model_name, {"metric": selection, **dict(options or {})})
     if not progress:
         train_config = train_config.replace(progress=False)
     split = random_ratio(dataset.interactions, valid_fraction, test_fraction, seed=seed)
 
-    def build() -> RatingModel:
-        seed_torch(seed)
-        model = entry.model(model_config, dataset.n_users, dataset.n_items)
-        model.use_side_information(dataset)
-        return model
-
-    started = time.perf_counter()
-    model = build()
-    model.fit(split.train, validator=lambda m: metrics(m, split.valid), seed=seed, train_config=train_config)
-    result = model.fit_result
+    first = fit(model_name, dataset, split.train, model_config, train_config, seed,
+                validator=lambda m: metrics(m, split.valid))
+    model, result = first.model, first.result
     valid_metrics = metrics(model, split.valid)
+    fit_seconds = first.seconds
     if refit:
-        model = build()
-        model.fit(split.train.concat(split.valid), seed=seed,
-                  train_config=train_config.replace(epochs=max(result.best_epoch, 1)))
-    fit_seconds = time.perf_counter() - started
+        again = fit(model_name, dataset, split.train.concat(split.valid), model_config,
+                    train_config.replace(epochs=max(result.best_epoch, 1)), seed)
+        model, fit_seconds = again.model, fit_seconds + again.seconds
     report = Report(
         model=model_name,
         metrics=metrics(model, split.test),
@@ -85,7 +75,7 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
         config={"model": model_config.to_dict(), "train": train_config.to_dict()},
         valid_metrics=valid_metrics,
         training={"best_epoch": result.best_epoch, "epochs_run": result.epochs_run, "best_valid": result.best_metric,
-                  "parameters": parameter_counts(model), "history": result.history},
+                  "parameters": first.parameters, "history": result.history},
         timings={"fit_seconds": fit_seconds},
     )
     return report, model
@@ -98,28 +88,13 @@ def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] =
     """One fit per seed (each its own random split); reports and metric -> (mean, sample std)."""
     data = load(dataset, format)
 
-    def one(seed: int) -> Report:
-        return fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)[0]
+    def one(seed: int, folder: Path | None) -> Report:
+        report = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)[0]
+        if folder is not None:
+            report.save(folder)
+        return report
 
     return run_seeded(one, seeds, output)
 
 
-def run_seeded(fit_one: Callable[[int], Report], seeds: Sequence[int],
-               output: str | Path | None) -> tuple[list[Report], dict[str, tuple[float, float]]]:
-    """`fit_one(seed)` per seed; saves each report (under `seed-N/` when there are several) and
-    their mean ± std aggregate; returns the reports and metric -> (mean, sample std)."""
-    reports = []
-    for seed in seeds:
-        report = fit_one(seed)
-        if output is not None:
-            report.save(Path(output) / f"seed-{seed}" if len(seeds) > 1 else output)
-        reports.append(report)
-    summary = summarise(reports)
-    if output is not None and len(seeds) > 1:
-        aggregate = Report(**{**reports[0].__dict__, "metrics": {k: m for k, (m, _) in summary.items()},
-                              "metrics_std": {k: s for k, (_, s) in summary.items()}, "seeds": list(seeds)})
-        aggregate.save(output)
-    return reports, summary
-
-
-__all__ = ["fit_rating_model", "rating_metrics", "run_rating", "run_seeded"]
+__all__ = ["fit_rating_model", "rating_metrics", "run_rating"]

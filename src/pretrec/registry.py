@@ -1,11 +1,13 @@
 """Models by name. The registry is filled explicitly in `pretrec.models`; an unknown name is an
-error that lists the known ones."""
+error that lists the known ones. An entry says how to build the model, its config class and what
+kind of prediction it makes; which task trains it is `pretrec.tasks.catalogue`."""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from pretrec.errors import RegistryError
 
@@ -14,12 +16,24 @@ if TYPE_CHECKING:
     from pretrec.models.base import Recommender
 
 
+Kind = Literal["ranking", "rating", "click"]
+"""What a model predicts: a ranking of items (top-K), explicit ratings, or click probabilities."""
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
     model: type[Recommender]
     config: type[Config]
     summary: str
+    kind: Kind = "ranking"
+    builder: Callable[..., Any] | None = None
+    """Builds the model from (config, n_users, n_items) when the class alone does not (e.g. the
+    extra mask token of CL4SRec's SASRec); None: the class itself."""
+
+    def build(self, config: Config, n_users: int, n_items: int) -> Recommender:
+        """A new, untrained model of this entry."""
+        return (self.builder or self.model)(config, n_users, n_items)
 
 
 class Registry:
@@ -29,10 +43,11 @@ class Registry:
         self.kind = kind
         self._entries: dict[str, Entry] = {}
 
-    def register(self, name: str, model: type, config: type, summary: str) -> None:
+    def register(self, name: str, model: type, config: type, summary: str, kind: Kind = "ranking",
+                 builder: Callable[..., Any] | None = None) -> None:
         if name in self._entries:
             raise RegistryError(f"{self.kind} '{name}' is registered twice")
-        self._entries[name] = Entry(name, model, config, summary)
+        self._entries[name] = Entry(name, model, config, summary, kind, builder)
 
     def get(self, name: str) -> Entry:
         if name not in self._entries:

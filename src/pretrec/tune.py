@@ -1,23 +1,22 @@
 """Grid search on the validation split (never the test split).
 
-Each combination is fitted on `split.train` and scored on `split.valid`; the best by the
-validation metric wins. Optuna can replace the grid later; the selection rule stays the same.
+Each combination is fitted on `split.train` through the pipeline's one `fit` and scored on
+`split.valid`; the best by the validation metric wins. Optuna can replace the grid later; the
+selection rule stays the same.
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.protocol import Protocol
-from pretrec.experiment import build_configs
-from pretrec.models import MODELS
-from pretrec.random import seed_torch
+from pretrec.experiment import build_configs, fit
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,11 @@ def grid_search(
     seed: int = 0,
     protocol: Protocol | None = None,
     progress: bool = False,
+    dataset: Dataset | None = None,
 ) -> tuple[dict[str, Any], list[Trial]]:
-    """Try every combination of `grid` (on top of `base_options`); return the best and all trials."""
+    """Try every combination of `grid` (on top of `base_options`); return the best and all trials.
+
+    `dataset` supplies side information (item text, attributes) to models that read it."""
     validate = Evaluator(split, "valid", protocol)
     keys = list(grid)
     trials = []
@@ -46,11 +48,10 @@ def grid_search(
         if not progress:
             options["progress"] = False
         model_config, train_config = build_configs(model_name, options)
-        seed_torch(seed)
-        model = MODELS.get(model_name).model(model_config, split.n_users, split.n_items)
-        started = time.perf_counter()
-        model.fit(split.train, validator=lambda m: validate(m.score).metrics, seed=seed, train_config=train_config)
-        value = validate(model.score).metrics[metric]
-        trials.append(Trial(options, value, time.perf_counter() - started))
+        data = dataset or Dataset.from_interactions(split.train)
+        fitted = fit(model_name, data, split.train, model_config, train_config, seed,
+                     validator=lambda m: validate(m.score).metrics, n_users=split.n_users, n_items=split.n_items)
+        value = validate(fitted.model.score).metrics[metric]
+        trials.append(Trial(options, value, fitted.seconds))
     best = max(trials, key=lambda t: t.valid_metric)
     return best.options, trials

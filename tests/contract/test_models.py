@@ -19,7 +19,7 @@ from pretrec.experiment import build_configs
 from pretrec.models import MODELS, NeuralRecommender
 from pretrec.random import seed_torch
 from pretrec.sampling.batches import UserBatch
-from pretrec.train.checkpoint import load_model, save_model
+from pretrec.checkpoint import load_model, save_model
 
 # Small, fast settings per model for the planted data; everything else stays at its default.
 FAST_OPTIONS: dict[str, dict[str, object]] = {

@@ -127,3 +127,50 @@ def test_bad_fractions_and_unknown_split_name(dataset_from_sequences) -> None:
         random_ratio(random_interactions(), valid_fraction=0.5, test_fraction=0.6)
     with pytest.raises(DataError, match="unknown split"):
         make_split(dataset_from_sequences([[1, 2, 3]]), "kfold")
+
+
+def test_leave_one_out_breaks_equal_timestamps_by_row_order() -> None:
+    """Among a user's events with equal times, the later row counts as later: user 0's three
+    events share one time, so the last row is the test target and the one before it the
+    validation target. User 1's rows (interleaved with user 0's) have times 2, 1, 2, 1: time
+    order is items 2, 4 (time 1, by row) then 1, 3 (time 2, by row)."""
+    users = np.array([0, 1, 0, 1, 0, 1, 1])
+    items = np.array([5, 1, 6, 2, 7, 3, 4])
+    times = np.array([10.0, 2.0, 10.0, 1.0, 10.0, 2.0, 1.0])
+    inter = Interactions(users, items, 2, 8, timestamps=times)
+    split = leave_one_out(inter)
+    assert split.test.items.tolist() == [7, 3]  # rows keep their input order within a part
+    assert split.valid.items.tolist() == [1, 6]
+    assert split.train.items.tolist() == [5, 2, 4]
+    again = leave_one_out(inter)
+    for mine, other in zip((split.train, split.valid, split.test),
+                           (again.train, again.valid, again.test), strict=True):
+        assert np.array_equal(mine.items, other.items)
+    # with ties, a history event may share the target's time (user 0: all at time 10)
+    assert split.train.timestamps[split.train.users == 0].tolist() == [10.0]
+
+
+def test_leave_one_out_with_equal_timestamps_follows_row_order_when_rows_are_reordered() -> None:
+    """The same tied events listed in the opposite row order give the opposite targets."""
+    inter = Interactions(np.array([0, 0, 0]), np.array([7, 6, 5]), 1, 8,
+                         timestamps=np.array([3.0, 3.0, 3.0]))
+    split = leave_one_out(inter)
+    assert (split.test.items.tolist(), split.valid.items.tolist()) == ([5], [6])
+    assert split.train.items.tolist() == [7]
+
+
+def test_temporal_split_breaks_ties_at_the_cut_by_row_order() -> None:
+    """Ten events (item = row number), five of them at the latest time 5 (rows 0, 2, 4, 7, 9).
+    Sorted by (time, row), the last 2 go to test and the 2 before to valid: the tied rows are
+    spread over all three parts in row order, so the cut is not strict in time."""
+    times = np.array([5.0, 1.0, 5.0, 2.0, 5.0, 3.0, 4.0, 5.0, 0.0, 5.0])
+    users = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    inter = Interactions(users, np.arange(10), 3, 10, timestamps=times)
+    split = temporal(inter, valid_fraction=0.2, test_fraction=0.2)
+    assert split.test.items.tolist() == [7, 9]
+    assert split.valid.items.tolist() == [2, 4]
+    assert split.train.items.tolist() == [0, 1, 3, 5, 6, 8]
+    assert split.train.timestamps.max() == split.valid.timestamps.min() == 5.0
+    assert split.valid.timestamps.max() == split.test.timestamps.min() == 5.0
+    again = temporal(inter, valid_fraction=0.2, test_fraction=0.2)
+    assert again.test.items.tolist() == [7, 9] and again.valid.items.tolist() == [2, 4]

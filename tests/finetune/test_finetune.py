@@ -12,14 +12,14 @@ from pretrec.data.split import leave_one_out
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
 from pretrec.experiment import run
-from pretrec.finetune import finetune
+from pretrec.pipeline.finetune import finetune
 from pretrec.finetune.strategies import apply_strategy, merge_lora
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.nn.parameters import parameter_counts
 from pretrec.sampling.batches import UserBatch
-from pretrec.train.checkpoint import load_model, save_model
+from pretrec.checkpoint import load_model, save_model
 from pretrec.train.loop import TrainConfig
 
 SMALL = {"hidden_size": 8, "inner_size": 16, "max_len": 8, "dropout": 0.1, "attention_dropout": 0.1}

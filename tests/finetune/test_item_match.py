@@ -8,7 +8,7 @@ import pytest
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
 from pretrec.finetune.item_match import item_keys, match_items, normalise, parse_fields
-from pretrec.train.checkpoint import load_item_text, save_item_text
+from pretrec.checkpoint import load_item_text, save_item_text
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -13,7 +13,7 @@ from pretrec.data.split import leave_one_out
 from pretrec.data.vocab import Vocab
 from pretrec.eval.evaluate import evaluate
 from pretrec.experiment import run
-from pretrec.finetune import finetune
+from pretrec.pipeline.finetune import finetune
 from pretrec.finetune.strategies import apply_strategy
 from pretrec.models.popularity import Popularity, PopularityConfig
 
@@ -80,7 +80,7 @@ def test_a_text_only_tower_has_no_item_ids_to_match(planted_dataset, pretrained)
 def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained, planted_dataset, tiny_bert) -> None:
     from pretrec.finetune.warm_start import TOWER_ID_EMBEDDING, warm_start
     from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
-    from pretrec.train.checkpoint import load_model
+    from pretrec.checkpoint import load_model
 
     source, _, source_items = load_model(pretrained)
     assert len(source.state()[TOWER_ID_EMBEDDING]) == 1  # a text-only tower keeps no item ID rows
@@ -98,7 +98,7 @@ def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained, plant
 def test_fields_the_source_read_and_the_target_lacks_are_reported(planted_dataset, pretrained, caplog) -> None:
     target = other_catalogue(planted_dataset)
     target = dataclasses.replace(target, item_side=ItemSide(text={"movie_title": target.item_side.text["title"]}))
-    with caplog.at_level("WARNING", logger="pretrec.finetune.api"):
+    with caplog.at_level("WARNING", logger="pretrec.pipeline.finetune"):
         (report,) = finetune(pretrained, target, strategy="zero_shot", model="text_sasrec", progress=False)
     assert report.transfer["text_fields_missing"] == ["genres"]  # movie_title reads as "title": present
     assert "genres" in caplog.text and "text_fields" in caplog.text

@@ -40,7 +40,7 @@ def with_attributes(planted_dataset):
 
 
 def test_pretrainer_trains_attribute_and_segment_objectives(with_attributes, tmp_path) -> None:
-    from pretrec.train.checkpoint import load_model, save_model
+    from pretrec.checkpoint import load_model, save_model
     from pretrec.train.loop import TrainConfig
 
     config = PretrainConfig(hidden_size=8, inner_size=16, max_len=10, next_weight=0.0, contrastive_weight=0.0,

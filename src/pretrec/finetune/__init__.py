@@ -1,7 +1,7 @@
-"""Fine-tuning a pre-trained sequence encoder for next-item retrieval: warm start across item
-vocabularies, then a strategy (full, frozen encoder, or LoRA adapters through `peft`)."""
+"""Fine-tuning strategies that act on a built model: warm start across item vocabularies, then
+what trains (full, frozen encoder, adaptor, LoRA adapters through `peft`, or nothing: zero-shot).
+The one-call workflow from a checkpoint is `pretrec.pipeline.finetune.finetune`."""
 
-from pretrec.finetune.api import finetune
 from pretrec.finetune.strategies import STRATEGIES
 
-__all__ = ["finetune", "STRATEGIES"]
+__all__ = ["STRATEGIES"]

@@ -6,7 +6,7 @@ ml-latest-small) match by text instead, e.g. `("title", "year")`: field names ar
 their common labels (`movie_title` is `title`), values after `normalise` (case,
 bracketed alternative titles, trailing articles and punctuation do not matter).
 
-To match by text, a checkpoint carries its items' text (`pretrec.train.checkpoint.save_item_text`,
+To match by text, a checkpoint carries its items' text (`pretrec.checkpoint.save_item_text`,
 written by every run whose dataset has item text).
 """
 

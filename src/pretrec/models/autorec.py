@@ -15,17 +15,15 @@ with similar profiles. Without text, A and B are absent and this is plain I-Auto
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset, Interactions
 from pretrec.models.rating_model import RatingModel
-from pretrec.sampling.batches import IndexBatch, UserBatch
+from pretrec.sampling.batches import UserBatch
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
     UserItemTextConfig,
@@ -69,6 +67,7 @@ class AutoRec(RatingModel):
         self.register_buffer("observed", torch.zeros(n_items, n_users, dtype=torch.bool))
 
     def prepare(self, train: Interactions) -> None:
+        super().prepare(train)
         ratings = torch.zeros(self.n_items, self.n_users)
         observed = torch.zeros(self.n_items, self.n_users, dtype=torch.bool)
         items, users = torch.from_numpy(train.items), torch.from_numpy(train.users)
@@ -77,12 +76,6 @@ class AutoRec(RatingModel):
         self.ratings.copy_(ratings.to(self.ratings.device))
         self.observed.copy_(observed.to(self.observed.device))
 
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[IndexBatch]:
-        rated = np.flatnonzero(np.bincount(train.items, minlength=self.n_items) > 0)
-        order = rated[rng.permutation(len(rated))]
-        for start in range(0, len(order), batch_size):
-            yield IndexBatch(torch.from_numpy(order[start : start + batch_size]))
-
     def item_code(self, items: torch.Tensor) -> torch.Tensor:
         """(B, hidden) code of items from their training ratings."""
         return torch.sigmoid(self.encoder(self.input_dropout(self.ratings[items])))
@@ -90,17 +83,10 @@ class AutoRec(RatingModel):
     def decoder_rows(self, users: torch.Tensor) -> torch.Tensor:
         return self.decoder(users)
 
-    def loss(self, batch: IndexBatch) -> dict[str, torch.Tensor]:
-        items = batch.index
+    def reconstruct(self, items: torch.Tensor) -> torch.Tensor:
+        """(B, n_users) predicted ratings of every user for `items` (B,), unclipped."""
         users = torch.arange(self.n_users, device=items.device)
-        predicted = self.item_code(items) @ self.decoder_rows(users).T + self.user_bias.weight.T  # (B, U)
-        mask = self.observed[items]
-        squared = ((predicted - self.ratings[items]) ** 2 * mask).sum()
-        n = mask.sum().clamp(min=1)
-        penalty = self.config.l2 / 2 * (self.encoder.weight.pow(2).sum() + self.decoder.weight.pow(2).sum())
-        # per observed rating, with the penalty scaled as the batch's share of all items
-        share = len(items) / max(int(self.observed.any(1).sum()), 1)
-        return {"mse": squared / n, "l2": penalty * share / n}
+        return self.item_code(items) @ self.decoder_rows(users).T + self.user_bias.weight.T  # (B, U)
 
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         code = self.item_code(items)

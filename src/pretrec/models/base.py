@@ -1,55 +1,37 @@
 """The model contract every recommender follows, so one evaluator and one training loop serve all.
 
 A model is built from ``(config, n_users, n_items)`` and never holds the dataset.
-- `fit(train, validator=..., seed=...)` learns from training interactions and returns self.
 - `score(batch)` returns a float tensor (B, n_items): higher is better, finite everywhere.
 - `state()` / `load_state()` expose learned tensors for safetensors checkpoints.
-Neural models derive from `NeuralRecommender` and instead provide `train_batches` and
-`loss(batch) -> named losses`; their `fit` is the one loop in `pretrec.train.loop`.
+- `use_side_information(dataset)` takes side data (item text, attributes) before training.
+Closed-form models derive from `Recommender` and learn in `fit(train) -> self`. Neural models
+derive from `NeuralRecommender`: they compute (encode, score, and the forward pieces a task
+needs) and never train themselves; a task (`pretrec.tasks`) turns their outputs into losses and
+the one loop (`pretrec.train.loop`) optimises them.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import ClassVar
 
-import numpy as np
 import torch
 from torch import nn
 
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset, Interactions
-from pretrec.sampling.batches import TensorBatch, UserBatch
-
-if TYPE_CHECKING:
-    from pretrec.train.loop import TrainConfig, TrainResult
-
-Validator = Callable[["Recommender"], dict[str, float]]
+from pretrec.sampling.batches import UserBatch
 
 
 class Recommender(ABC):
     """Base of every model; see the module docstring for the contract."""
 
     config_class: ClassVar[type[Config]]
-    task: ClassVar[str] = "ranking"
-    """"ranking" (top-K from interactions) or "rating" (predicts explicit ratings)."""
 
     def __init__(self, config: Config, n_users: int, n_items: int):
         self.config = config
         self.n_users = int(n_users)
         self.n_items = int(n_items)
-        self.fit_result: TrainResult | None = None
-
-    @abstractmethod
-    def fit(
-        self,
-        train: Interactions,
-        validator: Validator | None = None,
-        seed: int = 0,
-        train_config: TrainConfig | None = None,
-    ) -> Self:
-        """Learn from `train`; neural models select their best epoch with `validator`."""
 
     @abstractmethod
     def score(self, batch: UserBatch) -> torch.Tensor:
@@ -57,7 +39,7 @@ class Recommender(ABC):
 
     def use_side_information(self, dataset: Dataset) -> None:
         """Take what the model needs from the dataset's side data (item attributes, text) before
-        `fit`; most models need nothing."""
+        training; most models need nothing."""
         return None
 
     @abstractmethod
@@ -70,33 +52,16 @@ class Recommender(ABC):
 
 
 class NeuralRecommender(nn.Module, Recommender):
-    """A torch model trained by the one training loop."""
+    """A torch model trained by the one training loop under a task."""
 
     def __init__(self, config: Config, n_users: int, n_items: int):
         nn.Module.__init__(self)
         Recommender.__init__(self, config, n_users, n_items)
 
-    @abstractmethod
-    def train_batches(
-        self, train: Interactions, batch_size: int, rng: np.random.Generator
-    ) -> Iterator[TensorBatch]:
-        """One epoch of training batches, built vectorised from `train`."""
-
-    @abstractmethod
-    def loss(self, batch: TensorBatch) -> dict[str, torch.Tensor]:
-        """Named scalar losses; the loop minimises their sum and logs each."""
-
-    def fit(
-        self,
-        train: Interactions,
-        validator: Validator | None = None,
-        seed: int = 0,
-        train_config: TrainConfig | None = None,
-    ) -> Self:
-        from pretrec.train.loop import TrainConfig, train_model
-
-        self.fit_result = train_model(self, train, validator, train_config or TrainConfig(), seed)
-        return self
+    def prepare(self, train: Interactions) -> None:
+        """Keep the statistics of the training data the model computes with (a global mean, an
+        input matrix) before the first epoch; most models need none."""
+        return None
 
     @property
     def device(self) -> torch.device:

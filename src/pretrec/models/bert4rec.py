@@ -9,20 +9,15 @@ Differences from the paper: tied output embeddings without the extra projection 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
-from pretrec.data.interactions import Interactions
-from pretrec.data.sequences import UserHistories
-from pretrec.models import next_item
+import pretrec.models.next_item as next_item
 from pretrec.models.base import NeuralRecommender
 from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
-from pretrec.sampling.batches import SequenceBatch, UserBatch
-from pretrec.sampling.sequences import masked_item_batches
+from pretrec.sampling.batches import UserBatch
 
 
 @dataclass(frozen=True)
@@ -54,15 +49,6 @@ class BERT4Rec(NeuralRecommender):
     def encode(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, L) right-aligned ids (mask tokens allowed) -> (B, L, H) states."""
         return self.sequence_encoder(inputs, causal=False)
-
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        histories = UserHistories.from_interactions(train)
-        config = self.config
-        return masked_item_batches(histories, batch_size, config.max_len, config.mask_probability,
-                                   self.mask_id, rng, config.bucket)
-
-    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        return next_item.full_softmax_loss(self, batch)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)

@@ -6,18 +6,19 @@ alpha * (low + beta^2 * high) + (1 - alpha) * attention, with alpha = `frequency
 low-pass is an FFT over the whole sequence, which would leak future items under pretrec's
 every-position training; pretrec's low-pass is a causal moving average over the last
 `smoothing_window` items instead (`pretrec.nn.smoothing`). Trained like SASRec: full-softmax
-next-item cross-entropy at every position.
+next-item cross-entropy at every position. The model is `pretrec.models.sasrec.SASRec`; only the
+config's defaults differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.nn.sequence_encoder import TransformerSequenceConfig
 
 
 @dataclass(frozen=True)
-class BSARecConfig(SASRecConfig):
+class BSARecConfig(TransformerSequenceConfig):
     """SASRec hyper-parameters with the frequency filter switched on."""
 
     frequency_mix: float = 0.7
@@ -25,8 +26,3 @@ class BSARecConfig(SASRecConfig):
     smoothing_window: int = 10
     """Items the moving average spans; about max_len / c for BSARec's c lowest frequencies."""
 
-
-class BSARec(SASRec):
-    """SASRec whose blocks mix a causal low/high-frequency filter into attention."""
-
-    config_class = BSARecConfig

@@ -1,27 +1,18 @@
-"""What contrastive sequence models share (CL4SRec, DuoRec), as free functions: next-item
-cross-entropy plus InfoNCE between the sequence representations of two views of each row.
-
-The representation of a sequence is the encoder's state after its latest item, the same state
-that scores the next item, so the contrastive loss shapes exactly what ranking uses.
-"""
+"""Config field groups of the contrastive sequence methods (CL4SRec, DuoRec, the pre-trainer,
+text SASRec's sequence-sequence term). Their objectives are tasks: `pretrec.tasks.contrastive`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-import torch
-
-from pretrec import losses
-from pretrec.models import next_item
-from pretrec.nn.sequence_encoder import TransformerSequenceConfig
-from pretrec.sampling.batches import ViewsBatch
+from pretrec.augment.policy import Augmentation
+from pretrec.config import Config
 
 
 @dataclass(frozen=True)
-class ContrastiveSequenceConfig(TransformerSequenceConfig):
-    """Transformer hyper-parameters plus those of the contrastive term."""
+class ContrastiveFields(Config):
+    """The contrastive term: InfoNCE between two views of each training sequence."""
 
     contrastive_weight: float = 0.1
     """Weight of the InfoNCE term added to the next-item cross-entropy."""
@@ -31,22 +22,19 @@ class ContrastiveSequenceConfig(TransformerSequenceConfig):
     """Similarity of two representations in InfoNCE: "dot" (as released) or "cosine"."""
 
 
-def torch_generator(rng: np.random.Generator) -> torch.Generator:
-    """A CPU torch generator seeded from the epoch's numpy generator (augmentations are data-side)."""
-    return torch.Generator().manual_seed(int(rng.integers(2**62)))
+@dataclass(frozen=True)
+class AugmentationFields(Config):
+    """How CL4SRec's augmented views are drawn."""
 
-
-def representation(model: next_item.NextItemModel, sequences: torch.Tensor) -> torch.Tensor:
-    """(B, L) right-aligned ids -> (B, H) state after each row's latest item."""
-    return next_item.last_states(model.encode, sequences, model.config.length_groups)  # type: ignore[attr-defined]
-
-
-def loss(model: next_item.NextItemModel, batch: ViewsBatch) -> dict[str, torch.Tensor]:
-    """{"ce": next-item cross-entropy, "contrastive": weighted InfoNCE between the two views}."""
-    config: ContrastiveSequenceConfig = model.config  # type: ignore[assignment]
-    result = next_item.full_softmax_loss(model, batch)
-    first = representation(model, batch.first_view)
-    second = representation(model, batch.second_view)
-    nce = losses.info_nce(first, second, config.temperature, config.similarity)
-    result["contrastive"] = config.contrastive_weight * nce
-    return result
+    augmentations: tuple[Augmentation, ...] = ("crop", "mask", "reorder")
+    """Augmentations each view draws from: crop, mask, reorder, substitute, insert."""
+    crop_ratio: float = 0.6
+    """Share of a sequence a crop keeps (a contiguous run)."""
+    mask_ratio: float = 0.3
+    """Chance that mask hides each item."""
+    reorder_ratio: float = 0.3
+    """Share of a sequence (a contiguous run) that reorder shuffles."""
+    substitute_ratio: float = 0.2
+    """Chance that substitute swaps each item for its most similar item."""
+    insert_ratio: float = 0.2
+    """Chance that insert puts an item's most similar item before it."""

@@ -14,7 +14,7 @@ import torch
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.models.base import Recommender, Validator
+from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
 
 
@@ -31,7 +31,7 @@ class EASE(Recommender):
 
     config_class = EASEConfig
 
-    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+    def fit(self, train: Interactions) -> Self:
         config: EASEConfig = self.config  # type: ignore[assignment]
         matrix = train.csr.astype(np.float64)
         gram = torch.from_numpy((matrix.T @ matrix).toarray())  # (n_items, n_items)

@@ -16,6 +16,7 @@ probability over items (the natural scale of models trained with full-softmax cr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Self
@@ -24,10 +25,10 @@ import torch
 
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
-from pretrec.models.base import Recommender, Validator
+from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
-from pretrec.train.checkpoint import MODEL_META, load_model
 
 
 @dataclass(frozen=True)
@@ -76,35 +77,39 @@ class Ensemble(Recommender):
 
     def __init__(self, config: EnsembleConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
-        paths = config.member_paths()
-        if not paths:
+        self.config: EnsembleConfig = config
+        if not config.member_paths():
             raise ConfigError("an ensemble needs members: --set members=CHECKPOINT,CHECKPOINT,...")
-        self.members, self.member_items = [], []
-        for path in paths:
-            if not (path / MODEL_META).is_file():
-                raise ConfigError(f"ensemble member {path} is not a run checkpoint (no {MODEL_META})")
-            model, _, items = load_model(path)
-            if model.n_items != n_items:
-                raise ConfigError(f"ensemble member {path} scores {model.n_items} items, the dataset has {n_items}")
+        self.members: list[Recommender] = []
+        self.member_items: list[Vocab | None] = []
+        self.weights = config.member_weights(len(config.member_paths()))
+
+    def attach(self, members: Sequence[tuple[Recommender, Vocab | None]]) -> None:
+        """Take the loaded members, in the order of `config.members`, with their item vocabularies
+        (`pretrec.checkpoint.build_model` loads them)."""
+        for path, (model, _) in zip(self.config.member_paths(), members, strict=True):
+            if model.n_items != self.n_items:
+                raise ConfigError(f"ensemble member {path} scores {model.n_items} items, the dataset has {self.n_items}")
             if isinstance(model, torch.nn.Module):
                 model.eval()
-            self.members.append(model)
-            self.member_items.append(items)
-        self.weights = config.member_weights(len(self.members))
+        self.members = [model for model, _ in members]
+        self.member_items = [items for _, items in members]
 
     def use_side_information(self, dataset: Dataset) -> None:
-        for path, items in zip(self.config.member_paths(), self.member_items, strict=True):  # type: ignore[attr-defined]
+        for path, items in zip(self.config.member_paths(), self.member_items, strict=True):
             if items is not None and items != dataset.item_vocab:
                 raise ConfigError(f"ensemble member {path} was trained on another item catalogue; map it onto "
                                   f"'{dataset.name}' first (pretrec finetune --strategy zero_shot or full)")
 
-    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+    def fit(self, train: Interactions) -> Self:
         return self  # members are trained already
 
     def score(self, batch: UserBatch) -> torch.Tensor:
+        if not self.members:
+            raise ConfigError("the ensemble has no members attached (pretrec.checkpoint.build_model loads them)")
         with torch.inference_mode():
             scores = [member.score(batch) for member in self.members]
-        return combine_scores(scores, self.weights, self.config.combine)  # type: ignore[attr-defined]
+        return combine_scores(scores, self.weights, self.config.combine)
 
     def state(self) -> dict[str, torch.Tensor]:
         return {}  # the members' own checkpoints hold the weights; the config names them

@@ -10,20 +10,17 @@ state never runs over padding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+import pretrec.models.next_item as next_item
 from pretrec.config import Config
-from pretrec.data.interactions import Interactions
-from pretrec.models import next_item
 from pretrec.models.base import NeuralRecommender
-from pretrec.sampling.batches import SequenceBatch, UserBatch
+from pretrec.sampling.batches import UserBatch
 
 
 @dataclass(frozen=True)
@@ -82,12 +79,6 @@ class GRU4Rec(NeuralRecommender):
         output, _ = self.recurrent(packed)
         states, _ = pad_packed_sequence(output, batch_first=True, total_length=inputs.shape[1])
         return self.dropout(shift_alignment(states, safe, to_left=False))  # back to right-aligned
-
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        return next_item.training_batches(self, train, batch_size, rng)
-
-    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        return next_item.full_softmax_loss(self, batch)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         return next_item.last_state_scores(self, batch)

@@ -16,7 +16,7 @@ import torch
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.models.base import Recommender, Validator
+from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
 
 ROWS_PER_BLOCK = 2048  # items whose dense similarity row is built at once while pruning
@@ -37,7 +37,7 @@ class ItemKNN(Recommender):
 
     config_class = ItemKNNConfig
 
-    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+    def fit(self, train: Interactions) -> Self:
         config: ItemKNNConfig = self.config  # type: ignore[assignment]
         matrix = train.csr.astype(np.float32)
         cooccurrence = (matrix.T @ matrix).tocsr()  # (n_items, n_items)

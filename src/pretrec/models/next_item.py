@@ -1,9 +1,10 @@
 """What every next-item sequence model shares, as free functions (inheritance stays flat).
 
-A next-item model has `config.max_len`, `config.bucket`, `config.length_groups`, an `item_embedding` whose row 0 is
-padding, and `encode(inputs (B, L)) -> states (B, L, H)`; items are scored by the dot product of
-a state with the item embeddings (tied input/output, as in SASRec and BERT4Rec), or by their
-cosine over a temperature where the config asks for it (`scoring_pair`).
+A next-item model has `config.max_len`, an `item_embedding` whose row 0 is padding, and
+`encode(inputs (B, L)) -> states (B, L, H)`; items are scored by the dot product of a state with
+the item embeddings (tied input/output, as in SASRec and BERT4Rec), or by their cosine over a
+temperature where the config asks for it (`scoring_pair`). The training objectives over these
+pieces are tasks (`pretrec.tasks.next_item`, `pretrec.tasks.contrastive`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from pretrec import losses
-from pretrec.data.interactions import Interactions
-from pretrec.data.sequences import UserHistories
-from pretrec.sampling.batches import SequenceBatch, UserBatch
-from pretrec.sampling.sequences import next_item_batches
+from pretrec.sampling.batches import UserBatch
 
 # Scoring has no gradient to keep unbiased, so it always encodes in length groups.
 SCORING_LENGTH_GROUPS = 8
@@ -53,11 +49,6 @@ def scoring_pair(model: NextItemModel, states: torch.Tensor) -> tuple[torch.Tens
     return states, weights
 
 
-def training_batches(model: NextItemModel, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-    histories = UserHistories.from_interactions(train)
-    return next_item_batches(histories, batch_size, model.config.max_len, rng, model.config.bucket)
-
-
 def length_groups(inputs: torch.Tensor, groups: int) -> Iterator[tuple[torch.Tensor, int]]:
     """(rows, width) for `groups` sets of rows of similar length; width = longest in the set.
 
@@ -88,16 +79,6 @@ def last_states(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Te
         parts.append(encode(inputs[rows, -width:])[:, -1])
         order.append(rows)
     return torch.cat(parts)[torch.argsort(torch.cat(order))]
-
-
-def full_softmax_loss(model: NextItemModel, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-    """Cross-entropy over every item at every position that has a next item (the batch mean
-    times `batch.scale`, so every target of the epoch weighs the same)."""
-    states, targets = states_at(model.encode, batch.inputs, batch.targets, model.config.length_groups)
-    # a model may leave items out of its softmax (a text model: items that had no training data)
-    candidates = getattr(model, "softmax_candidates", None)
-    ce = losses.full_cross_entropy(*scoring_pair(model, states), targets - 1, candidates)
-    return {"ce": ce * batch.scale}
 
 
 def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:

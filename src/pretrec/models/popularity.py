@@ -9,7 +9,7 @@ import torch
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.models.base import Recommender, Validator
+from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
 
 
@@ -23,7 +23,7 @@ class Popularity(Recommender):
 
     config_class = PopularityConfig
 
-    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+    def fit(self, train: Interactions) -> Self:
         self.counts_ = torch.as_tensor(train.item_counts(), dtype=torch.float32)
         return self
 

@@ -1,43 +1,32 @@
-"""A transformer sequence encoder pre-trained by a weighted mix of self-supervised objectives:
+"""The encoder that self-supervised pre-training trains (`pretrec.pretrain.task.PretrainTask`):
+one `ItemSequenceEncoder` read causally (next item, contrastive views) or bidirectionally
+(cloze, S3-Rec's attribute and segment objectives). Token ids: 0 padding, items, then the mask,
+so its checkpoint initialises SASRec, CL4SRec or DuoRec for fine-tuning (`pretrec.finetune`).
 
-- masked item modelling (cloze, bidirectional attention; BERT4Rec, Sun et al. 2019),
-- next-item prediction (causal attention, full-softmax cross-entropy; SASRec),
-- contrastive learning between two augmented views (InfoNCE; CL4SRec, Xie et al. 2022),
-- S3-Rec's attribute objectives (Zhou et al., CIKM 2020; `pretrec.pretrain.attributes`): item
-  embeddings predict the item's attributes (AAP) and masked states the hidden item's (MAP),
-  when the dataset has item attributes,
-- S3-Rec's segment prediction: a sequence with one segment masked is matched to that segment
-  (InfoNCE against the other rows' segments, where the paper samples one negative segment).
-
-All objectives train one `ItemSequenceEncoder` (token ids: 0 padding, items, then the mask), so
-its checkpoint initialises SASRec, CL4SRec or DuoRec for fine-tuning (`pretrec.finetune`). A
-weight of 0 turns an objective off. The pre-trainer also scores, so validation selects its epoch:
-by the causal next-item state, or, when only the cloze objective trains, by appending a mask.
+It also scores, so validation selects its epoch: by the causal next-item state, or, when only
+the cloze objective trains, by appending a mask to the history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import torch
+from torch import nn
 
-from pretrec import losses
-from pretrec.data.interactions import Dataset, Interactions
-from pretrec.errors import ConfigError
-from pretrec.models import contrastive, next_item
-from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
-from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
-from pretrec.pretrain.batches import PretrainBatch, cloze, full_window, segments
+import pretrec.models.next_item as next_item
+from pretrec.models.base import NeuralRecommender
+from pretrec.models.contrastive import AugmentationFields, ContrastiveFields
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
 from pretrec.sampling.batches import UserBatch
 
 OBJECTIVES = ("masked", "next", "contrastive", "attribute", "segment")
+"""Objective names; each has a `NAME_weight` field in `PretrainConfig`."""
 
 
 @dataclass(frozen=True)
-class PretrainConfig(CL4SRecConfig):
-    """Encoder, augmentation and contrastive settings (see `CL4SRecConfig`) plus objective weights."""
+class PretrainConfig(AugmentationFields, ContrastiveFields, TransformerSequenceConfig):
+    """Encoder, augmentation and contrastive settings plus the objective weights."""
 
     masked_weight: float = 1.0
     """Weight of masked item modelling (0 = off)."""
@@ -59,81 +48,33 @@ class PretrainConfig(CL4SRecConfig):
             raise ValueError("objective weights must be >= 0 and at least one > 0")
 
 
-class SequencePretrainer(CL4SRec):
-    """One encoder, several self-supervised objectives; see the module docstring."""
+class SequencePretrainer(NeuralRecommender):
+    """One encoder with causal and bidirectional passes; see the module docstring."""
 
     config_class = PretrainConfig
 
     def __init__(self, config: PretrainConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
-        self.attribute_heads: AttributeHeads | None = None
+        self.config: PretrainConfig = config
+        self.mask_id = n_items + 1
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 2, config)
 
-    def use_side_information(self, dataset: Dataset) -> None:
-        config: PretrainConfig = self.config  # type: ignore[assignment]
-        if not config.attribute_weight:
-            return
-        attributes = dataset.item_side.attributes if dataset.item_side else None
-        if attributes is None:
-            raise ConfigError("attribute_weight > 0 needs item attributes (pretrec pretrain --item-attributes FILE)")
-        n_attributes = 1 + max((int(a.max()) for a in attributes if len(a)), default=0)
-        matrix = attribute_matrix(attributes, n_attributes, self.item_embedding.num_embeddings)
-        self.attribute_heads = AttributeHeads(matrix, config.hidden_size, config.init_std).to(self.device)
+    @property
+    def item_embedding(self) -> nn.Embedding:
+        return self.sequence_encoder.item_embedding
 
-    def state(self) -> dict[str, torch.Tensor]:
-        """The encoder only: the attribute heads serve pre-training and are not checkpointed."""
-        return {k: v for k, v in super().state().items() if not k.startswith("attribute_heads.")}
-
-    def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        self.attribute_heads = None
-        super().load_state(state)
-
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[PretrainBatch]:
-        config: PretrainConfig = self.config  # type: ignore[assignment]
-        policy, generator = self.policy(train), contrastive.torch_generator(rng)
-        for batch in next_item.training_batches(self, train, batch_size, rng):
-            window = full_window(batch)[:, -config.max_len:]
-            masked_inputs, masked_targets = cloze(window, config.mask_probability, self.n_items + 1, generator)
-            views = (policy(batch.inputs, generator), policy(batch.inputs, generator)) if config.contrastive_weight else (batch.inputs, batch.inputs)
-            segment_masked, segment_only = segments(window, config.segment_ratio, self.n_items + 1, generator)
-            yield PretrainBatch(batch.users, batch.inputs, batch.targets, *views, masked_inputs, masked_targets,
-                                segment_masked, segment_only, scale=batch.scale)
-
-    def loss(self, batch: PretrainBatch) -> dict[str, torch.Tensor]:
-        config: PretrainConfig = self.config  # type: ignore[assignment]
-        result: dict[str, torch.Tensor] = {}
-        if config.next_weight:
-            result["next"] = config.next_weight * next_item.full_softmax_loss(self, batch)["ce"]
-        bidirectional = self.bidirectional
-        if config.masked_weight or config.attribute_weight:
-            states, targets = next_item.states_at(bidirectional, batch.masked_inputs, batch.masked_targets,
-                                                  config.length_groups)
-        if config.masked_weight:
-            ce = losses.full_cross_entropy(states, next_item.item_weights(self), targets - 1)
-            result["masked"] = config.masked_weight * ce
-        if config.attribute_weight:
-            if self.attribute_heads is None:
-                raise ConfigError("attribute_weight > 0 but no item attributes were given")
-            items = batch.inputs[batch.inputs > 0]
-            associated = self.attribute_heads.associated_loss(self.item_embedding(items), items)
-            result["attribute"] = config.attribute_weight * (associated + self.attribute_heads.masked_loss(states, targets))
-        if config.segment_weight:
-            whole = next_item.last_states(bidirectional, batch.segment_masked, config.length_groups)
-            part = next_item.last_states(bidirectional, batch.segment_only, config.length_groups)
-            result["segment"] = config.segment_weight * losses.info_nce(whole, part, config.temperature, config.similarity)
-        if config.contrastive_weight:
-            first = contrastive.representation(self, batch.first_view)
-            second = contrastive.representation(self, batch.second_view)
-            nce = losses.info_nce(first, second, config.temperature, config.similarity)
-            result["contrastive"] = config.contrastive_weight * nce
-        return result
+    def encode(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, L) right-aligned ids -> (B, L, H) causal states."""
+        return self.sequence_encoder(inputs, causal=True)
 
     def bidirectional(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, L) right-aligned ids (mask tokens allowed) -> (B, L, H) bidirectional states."""
         return self.sequence_encoder(inputs, causal=False)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        if self.config.next_weight:  # type: ignore[attr-defined]
+        if self.config.next_weight:
             return next_item.last_state_scores(self, batch)
-        history = batch.sequences(self.config.max_len - 1, self.device)  # type: ignore[attr-defined]
-        mask = torch.full((len(history), 1), self.n_items + 1, device=self.device)
-        states = self.sequence_encoder(torch.cat([history, mask], dim=1), causal=False)[:, -1]
-        return states @ next_item.item_weights(self).T
+        history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)
+        mask = torch.full((len(history), 1), self.mask_id, device=self.device)
+        states = self.bidirectional(torch.cat([history, mask], dim=1))[:, -1]  # (B, H)
+        return states @ next_item.item_weights(self).T  # (B, n_items)

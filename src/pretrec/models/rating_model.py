@@ -1,62 +1,45 @@
 """What every pointwise model shares: `predict(users, items)` for (user, item) pairs.
 
-A rating model (`task = "rating"`) is fit on interactions whose weights are ratings, by squared
-error; its predictions are clipped to the range of the training ratings. A click model
-(`task = "click"`, `binary = True`) is fit on 0/1 labels by binary cross-entropy on logits; it
-predicts probabilities. Both rank items by their prediction through `score`.
+A rating model is trained on interactions whose weights are ratings, by squared error
+(`pretrec.tasks.pointwise`); its predictions are clipped to the range of the training ratings.
+Built with `binary=True` it is a click model: trained on 0/1 labels by binary cross-entropy on
+logits, it predicts probabilities. Both rank items by their prediction through `score`.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import torch
 
 from pretrec.data.interactions import Interactions
-from pretrec.errors import DataError
 from pretrec.models.base import NeuralRecommender
 
 
 class RatingModel(NeuralRecommender):
     """Base of rating models: subclasses implement `predict_tensor(users, items)`."""
 
-    task = "rating"
-    binary: ClassVar[bool] = False
-    """Labels are 0/1 and the prediction is a probability (click models)."""
-
-    def __init__(self, config: Any, n_users: int, n_items: int):
+    def __init__(self, config: Any, n_users: int, n_items: int, binary: bool = False):
         super().__init__(config, n_users, n_items)
+        self.binary = binary
+        """Labels are 0/1 and the prediction is a probability (click models)."""
         self.register_buffer("global_mean", torch.zeros(()))
         self.register_buffer("rating_range", torch.tensor([-torch.inf, torch.inf]))
 
     def prepare(self, train: Interactions) -> None:
-        """Read what the model needs from the training ratings before the first epoch."""
-
-    def fit(self, train: Interactions, *args: Any, **kwargs: Any):  # type: ignore[override]
-        if train.weights is None:
-            raise DataError("a rating model needs ratings: this data has no rating column")
+        """The global offset (mean rating, or logit of the positive rate) and the rating range."""
         if self.binary:
-            if not np.isin(train.weights, (0.0, 1.0)).all():
-                raise DataError("a click model needs 0/1 labels as weights")
             rate = float(np.clip(train.weights.mean(), 1e-4, 1 - 1e-4))
             self.global_mean.fill_(float(np.log(rate / (1 - rate))))  # logit of the positive rate
         else:
             self.global_mean.fill_(float(train.weights.mean()))
             self.rating_range.copy_(torch.tensor([float(train.weights.min()), float(train.weights.max())]))
-        self.prepare(train)
-        return super().fit(train, *args, **kwargs)
 
     @abstractmethod
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """(B,) predicted ratings of (users[b], items[b]), unclipped (what the loss sees)."""
-
-    def pointwise_loss(self, predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Mean squared error, or binary cross-entropy on logits for click models."""
-        if self.binary:
-            return torch.nn.functional.binary_cross_entropy_with_logits(predicted, target)
-        return torch.mean((predicted - target) ** 2)
 
     def clipped(self, ratings: torch.Tensor) -> torch.Tensor:
         """What `predict` returns from `predict_tensor`: a probability, or a clipped rating."""

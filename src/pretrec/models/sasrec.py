@@ -11,18 +11,15 @@ blocks). Positions count back from the latest item, as in the paper's left-padde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
-from pretrec.data.interactions import Interactions
-from pretrec.models import next_item
+import pretrec.models.next_item as next_item
 from pretrec.models.base import NeuralRecommender
 from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
-from pretrec.sampling.batches import SequenceBatch, UserBatch
+from pretrec.sampling.batches import UserBatch
 
 
 @dataclass(frozen=True)
@@ -31,15 +28,16 @@ class SASRecConfig(TransformerSequenceConfig):
 
 
 class SASRec(NeuralRecommender):
-    """Causal transformer over item sequences with a tied full-softmax output."""
+    """Causal transformer over item sequences with a tied full-softmax output; also the model of
+    BSARec (a config with the frequency filter on), CL4SRec and DuoRec (other tasks, and for
+    CL4SRec one extra token, the mask)."""
 
     config_class = SASRecConfig
 
-    def __init__(self, config: SASRecConfig, n_users: int, n_items: int, n_extra_tokens: int = 0,
-                 item_embedding: nn.Module | None = None):
+    def __init__(self, config: TransformerSequenceConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
         super().__init__(config, n_users, n_items)
-        # token ids: 0 padding, 1..n_items items, then any special tokens a subclass needs
-        self.sequence_encoder = ItemSequenceEncoder(n_items + 1 + n_extra_tokens, config, item_embedding)
+        # token ids: 0 padding, 1..n_items items, then special tokens (CL4SRec's mask)
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 1 + n_extra_tokens, config)
 
     @property
     def item_embedding(self) -> nn.Embedding:
@@ -48,12 +46,6 @@ class SASRec(NeuralRecommender):
     def encode(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, L) right-aligned 1-based item ids -> (B, L, H) states."""
         return self.sequence_encoder(inputs, causal=True)
-
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        return next_item.training_batches(self, train, batch_size, rng)
-
-    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        return next_item.full_softmax_loss(self, batch)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         return next_item.last_state_scores(self, batch)

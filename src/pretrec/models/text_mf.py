@@ -18,16 +18,13 @@ feature strings) stay frozen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
-from pretrec.data.interactions import Dataset, Interactions
-from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig, item_grouped_batches
-from pretrec.sampling.batches import RatingBatch
+from pretrec.data.interactions import Dataset
+from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
 from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
@@ -61,8 +58,8 @@ class TextMF(BiasedMF):
 
     config_class = TextMFConfig
 
-    def __init__(self, config: TextMFConfig, n_users: int, n_items: int):
-        super().__init__(config, n_users, n_items)
+    def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False):
+        super().__init__(config, n_users, n_items, binary)
         self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
         dim = self.text_encoder.dim
         self.register_buffer("user_text", torch.zeros(n_users, dim))
@@ -95,11 +92,6 @@ class TextMF(BiasedMF):
         if users is not None:
             self.user_text.copy_(torch.from_numpy(users))
 
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
-        if not self.tuned:
-            return super().train_batches(train, batch_size, rng)
-        return item_grouped_batches(train, self.config.items_per_batch, rng)  # type: ignore[attr-defined]
-
     def _shifted(self, ids: torch.Tensor, factors: nn.Embedding, bias: nn.Embedding, text: torch.Tensor,
                  text_map: nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
         shift = text_map(self.text_dropout(text))
@@ -117,10 +109,3 @@ class TextMF(BiasedMF):
     def item_vectors(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self._shifted(items, self.item_factors, self.item_bias, self.item_text_vectors(items), self.item_map)
 
-
-class TextClickMF(TextMF):
-    """TextMF as a click model: the same text-shifted factors, a logistic output and binary
-    cross-entropy; `encoder_tuning` fine-tunes the item-text encoder with the classifier."""
-
-    task = "click"
-    binary = True

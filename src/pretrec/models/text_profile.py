@@ -16,7 +16,7 @@ import torch
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset, Interactions
 from pretrec.errors import ConfigError
-from pretrec.models.base import Recommender, Validator
+from pretrec.models.base import Recommender
 from pretrec.sampling.batches import UserBatch
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
@@ -56,7 +56,7 @@ class TextProfile(Recommender):
         vectors = self.encoder.encode_fields(fields, field_list(self.config.text_fields))  # type: ignore[attr-defined]
         self.item_vectors = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=-1)
 
-    def fit(self, train: Interactions, validator: Validator | None = None, seed: int = 0, train_config=None) -> Self:
+    def fit(self, train: Interactions) -> Self:
         if not bool(self.item_vectors.abs().sum()):
             raise ConfigError("text_profile has no item vectors: call use_side_information(dataset) first")
         return self

@@ -9,24 +9,25 @@ training (and other catalogues) are scored from their text alone.
 
 After UniSRec (Hou et al., KDD 2022): MoE adaptor with parametric whitening over frozen text
 embeddings, SASRec-style encoder; here trained with the same full-softmax next-item loss as
-pretrec's SASRec.
+pretrec's SASRec (`pretrec.tasks.next_item`; with `contrastive_weight` the dropout-views task of
+`pretrec.tasks.contrastive`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import torch
 
-from pretrec.data.interactions import Dataset, Interactions
-from pretrec.models import contrastive, next_item
-from pretrec.models.contrastive import ContrastiveSequenceConfig
-from pretrec.models.sasrec import SASRec
+import pretrec.models.next_item as next_item
+from pretrec.data.interactions import Dataset
+from pretrec.models.base import NeuralRecommender
+from pretrec.models.contrastive import ContrastiveFields
 from pretrec.nn.item_tower import ItemTower
-from pretrec.sampling.batches import SequenceBatch, ViewsBatch
+from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
+from pretrec.sampling.batches import UserBatch
 from pretrec.text.augment import TextAugmentation, TextAugmenter
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.model_folder import PACKAGED
@@ -34,7 +35,7 @@ from pretrec.text.side_data import field_list, item_text_fields
 
 
 @dataclass(frozen=True)
-class TextSASRecConfig(ContrastiveSequenceConfig):
+class TextSASRecConfig(ContrastiveFields, TransformerSequenceConfig):
     """SASRec's hyper-parameters, how items are read from text, and an optional
     sequence-sequence contrastive term between two dropout views (0 = off)."""
 
@@ -87,46 +88,37 @@ class TextSASRecConfig(ContrastiveSequenceConfig):
         return field_list(self.text_fields)
 
 
-class TextSASRec(SASRec):
+class TextSASRec(NeuralRecommender):
     """SASRec over an ItemTower of frozen text embeddings (+ IDs); see the module docstring."""
 
     config_class = TextSASRecConfig
 
-    def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
+    def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int):
         self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
-        tower = ItemTower(n_items + 1 + n_extra_tokens, n_items, config.hidden_size, self.text_encoder.dim,
+        tower = ItemTower(n_items + 1, n_items, config.hidden_size, self.text_encoder.dim,
                           config.fusion, config.adaptor, config.text_dropout, config.n_experts, config.id_dropout)
-        super().__init__(config, n_users, n_items, n_extra_tokens, item_embedding=tower)
+        super().__init__(config, n_users, n_items)
+        self.config: TextSASRecConfig = config
+        self.sequence_encoder = ItemSequenceEncoder(n_items + 1, config, tower)
 
     @property
     def tower(self) -> ItemTower:
-        return self.sequence_encoder.item_embedding  # type: ignore[return-value]
+        return self.sequence_encoder.item_embedding
 
-    def fit(self, train: Interactions, *args, **kwargs):  # type: ignore[override]
-        config: TextSASRecConfig = self.config  # type: ignore[assignment]
-        self.softmax_candidates = None
-        if config.softmax_trained_items_only:
-            self.softmax_candidates = torch.from_numpy(train.item_counts() > 0).to(self.device)
-        try:
-            return super().fit(train, *args, **kwargs)
-        finally:
-            self.softmax_candidates = None  # only training uses it
+    @property
+    def item_embedding(self) -> ItemTower:
+        return self.sequence_encoder.item_embedding
 
-    def train_batches(self, train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
-        batches = next_item.training_batches(self, train, batch_size, rng)
-        if not self.config.contrastive_weight:  # type: ignore[attr-defined]
-            return batches
-        # two views of the same sequence: dropout (and text dropout) differ between the passes
-        return (ViewsBatch(b.users, b.inputs, b.targets, b.inputs, b.inputs, scale=b.scale) for b in batches)
+    def encode(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, L) right-aligned 1-based item ids -> (B, L, H) states."""
+        return self.sequence_encoder(inputs, causal=True)
 
-    def loss(self, batch: SequenceBatch) -> dict[str, torch.Tensor]:
-        if isinstance(batch, ViewsBatch):
-            return contrastive.loss(self, batch)
-        return next_item.full_softmax_loss(self, batch)
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        return next_item.last_state_scores(self, batch)
 
     def use_side_information(self, dataset: Dataset) -> None:
         """Encode every item's text once (cached on disk) into the tower's frozen features."""
-        config: TextSASRecConfig = self.config  # type: ignore[assignment]
+        config = self.config
         values = item_text_fields(dataset, self.n_items)
         vectors = self.text_encoder.encode_fields(values, config.fields())
         self.tower.set_text_features(torch.from_numpy(vectors))

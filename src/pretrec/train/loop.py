@@ -1,8 +1,9 @@
 """The ONE training loop: every neural model, pre-training and fine-tuning alike.
 
-A model supplies `train_batches` and `loss`; the loop does optimisation, validation-based early
-stopping (the test split is never seen here), best-epoch restore, resumable checkpoints, a
-progress bar and optional TensorBoard logging.
+A task (`pretrec.tasks`) supplies the batches and turns the model's outputs into named losses;
+the loop does optimisation, validation-based early stopping (the test split is never seen
+here), best-epoch restore, resumable checkpoints, a progress bar and optional TensorBoard
+logging. It runs under its own seeded torch generator (`pretrec.random.seeded_torch`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -18,14 +20,17 @@ import torch
 from tqdm.auto import tqdm
 
 from pretrec.config import Config
-from pretrec.data.interactions import Interactions
 from pretrec.device import autocast_dtype, resolve_device
 from pretrec.errors import ConfigError
-from pretrec.random import make_rng, seed_torch
+from pretrec.random import make_rng, seeded_torch
+from pretrec.tasks.base import Task
 from pretrec.train.checkpoint import load_trainer_state, save_trainer_state
 
 if TYPE_CHECKING:
-    from pretrec.models.base import NeuralRecommender, Validator
+    from pretrec.models.base import NeuralRecommender
+
+Validator = Callable[["NeuralRecommender"], dict[str, float]]
+"""The model (in eval mode, under inference mode) -> validation metrics by name."""
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +92,25 @@ class TrainResult:
 
 def train_model(
     model: NeuralRecommender,
-    train: Interactions,
+    task: Task,
     validator: Validator | None,
     config: TrainConfig,
     seed: int,
 ) -> TrainResult:
-    """Optimise `model` on `train`; keep the weights of the best validation epoch."""
-    seed_torch(seed)
+    """Optimise `model` under `task`; keep the weights of the best validation epoch."""
+    with seeded_torch(seed):
+        return _train(model, task, validator, config, seed)
+
+
+def _train(model: NeuralRecommender, task: Task, validator: Validator | None, config: TrainConfig,
+           seed: int) -> TrainResult:
     rng = make_rng(seed)
     device = resolve_device(config.device)
     model.to(device)
+    heads = [head.to(device) for head in task.modules()]  # training-only parts of the task
     precision = autocast_dtype(config.mixed_precision, device)
-    trainable = [p for p in model.parameters() if p.requires_grad]  # frozen parts (fine-tuning) stay out
+    parameters = [p for module in (model, *heads) for p in module.parameters()]
+    trainable = [p for p in parameters if p.requires_grad]  # frozen parts (fine-tuning) stay out
     if not trainable and config.epochs > 0:
         raise ConfigError("nothing to train: every parameter is frozen (set epochs=0 to only evaluate)")
     optimizer = torch.optim.AdamW(trainable or [torch.zeros(1, requires_grad=True)],
@@ -117,24 +129,26 @@ def train_model(
     for epoch in range(start_epoch, config.epochs):
         epoch_started = time.perf_counter()
         model.train()
+        for head in heads:
+            head.train()
         sums: dict[str, float] = {}
         n_batches = 0
         bar = tqdm(
-            model.train_batches(train, config.batch_size, rng),
+            task.batches(config.batch_size, rng),
             desc=f"epoch {epoch + 1}/{config.epochs}",
             disable=not config.progress,
             leave=False,
         )
         for batch in bar:
             with torch.autocast(device.type, dtype=precision or torch.float32, enabled=precision is not None):
-                losses = model.loss(batch.to(device))
+                losses = task.loss(model, batch.to(device))
             total = torch.stack(list(losses.values())).sum()
             if not torch.isfinite(total):
                 raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}: {losses}")
             optimizer.zero_grad(set_to_none=True)
             total.backward()
             if config.grad_clip > 0:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                torch.nn.utils.clip_grad_norm_(parameters, config.grad_clip)
             optimizer.step()
             for name, value in losses.items():
                 sums[name] = sums.get(name, 0.0) + float(value.detach())

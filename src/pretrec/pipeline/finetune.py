@@ -1,7 +1,7 @@
 """`finetune`: one call from a pre-trained checkpoint to a fine-tuned, evaluated model.
 
     from pretrec.experiment import run
-    from pretrec.finetune import finetune
+    from pretrec.pipeline.finetune import finetune
     run("pretrainer", "Beauty.txt", output="runs/pre")                   # self-supervised
     report = finetune("runs/pre/checkpoint", "Beauty.txt", strategy="lora", output="runs/ft")
 """
@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pretrec.checkpoint import load_item_text, load_model, read_model_meta
 from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split
 from pretrec.errors import ConfigError
@@ -25,7 +26,6 @@ from pretrec.finetune.text_fields import missing_labels, read_fields
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.base import Recommender
 from pretrec.nn.parameters import parameter_counts
-from pretrec.train.checkpoint import load_item_text, load_model, read_model_meta
 
 log = logging.getLogger(__name__)
 

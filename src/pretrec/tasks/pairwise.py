@@ -1,0 +1,49 @@
+"""BPR (Rendle et al., UAI 2009): each training pair against `n_negatives` items the user has
+not interacted with, drawn uniformly and vectorised against the CSR; an L2 penalty on the
+embeddings a batch uses. The model exposes `user_embedding` and `item_embedding` tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+
+from pretrec import losses
+from pretrec.data.interactions import Interactions
+from pretrec.sampling.batches import PairBatch
+from pretrec.sampling.negatives import sample_negatives
+from pretrec.tasks.base import Task
+
+
+class BPRTask(Task):
+    """Shuffled (user, positive, negatives) triples of every deduplicated training pair."""
+
+    def __init__(self, train: Interactions, n_negatives: int, l2: float):
+        self.train, self.n_negatives, self.l2 = train, n_negatives, l2
+
+    def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[PairBatch]:
+        train = self.train
+        positives = train.csr.tocoo()  # deduplicated (user, item) pairs
+        order = rng.permutation(positives.nnz)
+        users, items = positives.row[order].astype(np.int64), positives.col[order].astype(np.int64)
+        negatives = sample_negatives(users, self.n_negatives, train.n_items, rng, train.csr)
+        for start in range(0, len(users), batch_size):
+            stop = start + batch_size
+            yield PairBatch(
+                users=torch.from_numpy(users[start:stop]),
+                positives=torch.from_numpy(items[start:stop]),
+                negatives=torch.from_numpy(negatives[start:stop]),
+            )
+
+    def loss(self, model: Any, batch: PairBatch) -> dict[str, torch.Tensor]:
+        user = model.user_embedding(batch.users)  # (B, d)
+        positive = model.item_embedding(batch.positives)  # (B, d)
+        negative = model.item_embedding(batch.negatives)  # (B, n_neg, d)
+        positive_scores = (user * positive).sum(-1)
+        negative_scores = torch.einsum("bd,bnd->bn", user, negative)
+        return {
+            "bpr": losses.bpr(positive_scores, negative_scores),
+            "l2": self.l2 * losses.l2_penalty(user, positive, negative, batch_size=len(user)),
+        }
