@@ -108,6 +108,7 @@ class TextAutoRec(AutoRec):
     shifted by the user's text (module docstring)."""
 
     config_class = TextAutoRecConfig
+    config: TextAutoRecConfig
 
     def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
@@ -121,7 +122,7 @@ class TextAutoRec(AutoRec):
         nn.init.zeros_(self.user_text_map.weight)
 
     def use_side_information(self, dataset: Dataset) -> None:
-        config: TextAutoRecConfig = self.config  # type: ignore[assignment]
+        config = self.config
         items = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), field_list(config.item_text_fields))
         self.item_text.copy_(torch.from_numpy(items))
         users = encode_user_text(self.text_encoder, dataset, self.n_users, config.user_text_fields)

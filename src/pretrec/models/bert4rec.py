@@ -36,6 +36,7 @@ class BERT4Rec(NeuralRecommender):
     """Bidirectional transformer over item sequences trained by the cloze task."""
 
     config_class = BERT4RecConfig
+    cosine_temperature: float | None = None  # dot-product scores
 
     def __init__(self, config: BERT4RecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)

@@ -30,9 +30,10 @@ class EASE(Recommender):
     """Item-item linear model with a zero diagonal, solved in closed form."""
 
     config_class = EASEConfig
+    config: EASEConfig
 
     def fit(self, train: Interactions) -> Self:
-        config: EASEConfig = self.config  # type: ignore[assignment]
+        config = self.config
         matrix = train.csr.astype(np.float64)
         gram = torch.from_numpy((matrix.T @ matrix).toarray())  # (n_items, n_items)
         gram.diagonal().add_(config.l2)

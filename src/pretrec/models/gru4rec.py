@@ -59,6 +59,7 @@ class GRU4Rec(NeuralRecommender):
     """Recurrent next-item model with a tied full-softmax output."""
 
     config_class = GRU4RecConfig
+    cosine_temperature: float | None = None  # dot-product scores
 
     def __init__(self, config: GRU4RecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)

@@ -36,9 +36,10 @@ class ItemKNN(Recommender):
     """Cosine item-item neighbourhood model on a sparse similarity matrix."""
 
     config_class = ItemKNNConfig
+    config: ItemKNNConfig
 
     def fit(self, train: Interactions) -> Self:
-        config: ItemKNNConfig = self.config  # type: ignore[assignment]
+        config = self.config
         matrix = train.csr.astype(np.float32)
         cooccurrence = (matrix.T @ matrix).tocsr()  # (n_items, n_items)
         norms = np.sqrt(cooccurrence.diagonal()).astype(np.float32)

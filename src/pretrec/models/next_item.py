@@ -27,6 +27,8 @@ class NextItemModel(Protocol):
     n_items: int
     item_embedding: nn.Embedding
     device: torch.device
+    cosine_temperature: float | None
+    """None: items score by dot product; else by cosine / this temperature."""
 
     def encode(self, inputs: torch.Tensor) -> torch.Tensor: ...
 
@@ -43,9 +45,8 @@ def scoring_pair(model: NextItemModel, states: torch.Tensor) -> tuple[torch.Tens
     cosine / `score_temperature` (UniSRec's choice): no item scores higher merely for a larger
     vector norm, which popular training items grow and items new at test time lack."""
     weights = item_weights(model)
-    if getattr(model.config, "score_similarity", "dot") == "cosine":
-        temperature = model.config.score_temperature  # type: ignore[attr-defined]
-        return F.normalize(states, dim=-1) / temperature, F.normalize(weights, dim=-1)
+    if model.cosine_temperature is not None:
+        return F.normalize(states, dim=-1) / model.cosine_temperature, F.normalize(weights, dim=-1)
     return states, weights
 
 

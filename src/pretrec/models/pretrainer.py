@@ -52,6 +52,7 @@ class SequencePretrainer(NeuralRecommender):
     """One encoder with causal and bidirectional passes; see the module docstring."""
 
     config_class = PretrainConfig
+    cosine_temperature: float | None = None  # dot-product scores
 
     def __init__(self, config: PretrainConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)

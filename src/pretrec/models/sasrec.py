@@ -33,6 +33,7 @@ class SASRec(NeuralRecommender):
     CL4SRec one extra token, the mask)."""
 
     config_class = SASRecConfig
+    cosine_temperature: float | None = None  # dot-product scores
 
     def __init__(self, config: TransformerSequenceConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
         super().__init__(config, n_users, n_items)

@@ -57,6 +57,7 @@ class TextMF(BiasedMF):
     """BiasedMF with text-shifted factors and biases (module docstring)."""
 
     config_class = TextMFConfig
+    config: TextMFConfig
 
     def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False):
         super().__init__(config, n_users, n_items, binary)
@@ -78,7 +79,7 @@ class TextMF(BiasedMF):
             self.register_buffer("item_has_text", torch.zeros(n_items, dtype=torch.bool))
 
     def use_side_information(self, dataset: Dataset) -> None:
-        config: TextMFConfig = self.config  # type: ignore[assignment]
+        config = self.config
         values, fields = item_text_fields(dataset, self.n_items), field_list(config.item_text_fields)
         if self.tuned:
             texts = assemble_text(values, fields)

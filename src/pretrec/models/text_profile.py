@@ -43,6 +43,7 @@ class TextProfile(Recommender):
     """Cosine between the mean text vector of a user's recent items and every item's text vector."""
 
     config_class = TextProfileConfig
+    config: TextProfileConfig
 
     def __init__(self, config: TextProfileConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
@@ -53,7 +54,7 @@ class TextProfile(Recommender):
 
     def use_side_information(self, dataset: Dataset) -> None:
         fields = item_text_fields(dataset, self.n_items)
-        vectors = self.encoder.encode_fields(fields, field_list(self.config.text_fields))  # type: ignore[attr-defined]
+        vectors = self.encoder.encode_fields(fields, field_list(self.config.text_fields))
         self.item_vectors = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=-1)
 
     def fit(self, train: Interactions) -> Self:
@@ -62,7 +63,7 @@ class TextProfile(Recommender):
         return self
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        config: TextProfileConfig = self.config  # type: ignore[assignment]
+        config = self.config
         sequences = torch.from_numpy(batch.history.padded(batch.users, config.profile_length))  # 1-based, latest last
         age = torch.arange(config.profile_length - 1, -1, -1, dtype=torch.float32)  # 0 = latest
         weights = (config.recency_decay**age)[None] * (sequences > 0)

@@ -102,6 +102,11 @@ class TextSASRec(NeuralRecommender):
         self.sequence_encoder = ItemSequenceEncoder(n_items + 1, config, tower)
 
     @property
+    def cosine_temperature(self) -> float | None:
+        """Cosine scores over `score_temperature` when the config asks for them, else None."""
+        return self.config.score_temperature if self.config.score_similarity == "cosine" else None
+
+    @property
     def tower(self) -> ItemTower:
         return self.sequence_encoder.item_embedding
 
