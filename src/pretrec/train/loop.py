@@ -69,6 +69,9 @@ class TrainConfig(Config):
     mixed_precision: Literal["auto", "bf16", "off"] = "auto"
     """bf16 autocast for the forward pass: 'auto' uses it on GPUs that support bf16 (CPUs without
     native bf16 run it slower than fp32), 'bf16' forces it, 'off' keeps fp32."""
+    max_seconds: float = 0.0
+    """Stop after the epoch that ends past this much training wall time (0: no limit); the best
+    validated epoch so far is kept, as at any other stop."""
 
 
 LOWER_IS_BETTER = ("rmse", "mae", "log_loss", "mse")
@@ -184,6 +187,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
             }
             save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng)
         if validator is not None and stale >= config.patience:
+            break
+        if config.max_seconds and time.perf_counter() - started >= config.max_seconds:
             break
     if validator is None:
         result.best_epoch = result.epochs_run
