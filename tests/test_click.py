@@ -8,9 +8,9 @@ import torch
 
 from pretrec.click import click_pairs, run_click
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build_configs
+from pretrec.experiment import build_configs, fit_built
 from pretrec.models import MODELS
-from pretrec.random import seed_torch
+from pretrec.random import seeded_torch
 
 FAST = {"epochs": 20, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001, "patience": 20,
         "progress": False}
@@ -47,12 +47,12 @@ def test_lora_tunes_only_adapters_and_the_recommender(planted_dataset, tiny_bert
     options = {**FAST, "epochs": 2, "text_model": str(tiny_bert), "encoder_tuning": "lora", "lora_rank": 2,
                "items_per_batch": 8}
     model_config, train_config = build_configs("text_click", options)
-    seed_torch(0)
-    model = MODELS.get("text_click").model(model_config, planted_dataset.n_users, planted_dataset.n_items)
-    model.use_side_information(planted_dataset)
+    with seeded_torch(0):
+        model = MODELS.get("text_click").build(model_config, planted_dataset.n_users, planted_dataset.n_items)
+        model.use_side_information(planted_dataset)
     encoder_before = {k: v.clone() for k, v in model.language_model.state_dict().items()}
     pairs = click_pairs(planted_dataset.interactions, "sampled", seed=0)
-    model.fit(pairs, seed=0, train_config=train_config)
+    fit_built("text_click", model, pairs, planted_dataset, train_config=train_config, seed=0)
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     in_encoder = {n for n in trained if n.startswith("language_model.")}
     assert in_encoder and all("lora_" in n for n in in_encoder)
@@ -64,6 +64,6 @@ def test_lora_tunes_only_adapters_and_the_recommender(planted_dataset, tiny_bert
 
 def test_click_models_need_binary_labels(planted_dataset) -> None:
     model_config, train_config = build_configs("mf_click", FAST)
-    model = MODELS.get("mf_click").model(model_config, planted_dataset.n_users, planted_dataset.n_items)
-    with pytest.raises(DataError, match="0/1 labels"):
-        model.fit(planted_dataset.interactions, train_config=train_config)
+    model = MODELS.get("mf_click").build(model_config, planted_dataset.n_users, planted_dataset.n_items)
+    with pytest.raises(DataError, match="0/1 labels"):  # raised when the click task is built
+        fit_built("mf_click", model, planted_dataset.interactions, planted_dataset, train_config=train_config)

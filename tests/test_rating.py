@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build_configs
+from pretrec.experiment import build_configs, fit_built
 from pretrec.models import MODELS
-from pretrec.random import seed_torch
+from pretrec.random import seeded_torch
 from pretrec.rating import rating_metrics, run_rating
 
 FAST = {"epochs": 25, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001, "patience": 25,
@@ -40,12 +40,13 @@ def test_runner_refuses_data_without_ratings_and_ranking_models(planted_dataset)
 def fit(name: str, dataset, train, text_model) -> object:
     options = {**FAST, "epochs": 40} | ({"text_model": str(text_model), "text_dropout": 0.0} if name == "text_mf" else {})
     model_config, train_config = build_configs(name, options)
-    seed_torch(0)
-    model = MODELS.get(name).model(model_config, dataset.n_users, dataset.n_items)
-    if name == "text_mf":
-        model.text_encoder.cache_dir = None
-    model.use_side_information(dataset)
-    return model.fit(train, seed=0, train_config=train_config)
+    with seeded_torch(0):
+        model = MODELS.get(name).build(model_config, dataset.n_users, dataset.n_items)
+        if name == "text_mf":
+            model.text_encoder.cache_dir = None
+        model.use_side_information(dataset)
+    fit_built(name, model, train, dataset, train_config=train_config, seed=0)
+    return model
 
 
 def test_text_rates_items_nobody_rated_from_their_genre(planted_dataset, tiny_bert) -> None:
@@ -69,11 +70,11 @@ def test_autorec_reads_the_item_text_of_items_nobody_rated(planted_dataset, tiny
     for name in ("autorec", "text_autorec"):
         extra = {"text_model": str(tiny_bert)} if name == "text_autorec" else {}
         model_config, train_config = build_configs(name, {**options, **extra})
-        seed_torch(0)
-        model = MODELS.get(name).model(model_config, dataset.n_users, dataset.n_items)
-        if name == "text_autorec":
-            model.text_encoder.cache_dir = None
-        model.use_side_information(dataset)
-        model.fit(train, seed=0, train_config=train_config)
+        with seeded_torch(0):
+            model = MODELS.get(name).build(model_config, dataset.n_users, dataset.n_items)
+            if name == "text_autorec":
+                model.text_encoder.cache_dir = None
+            model.use_side_information(dataset)
+        fit_built(name, model, train, dataset, train_config=train_config, seed=0)
         errors[name] = rating_metrics(model, test)["rmse"]
     assert errors["text_autorec"] < 0.8 * errors["autorec"], errors

@@ -12,14 +12,13 @@ import numpy as np
 import pytest
 import torch
 
+from pretrec.checkpoint import load_model, save_model
 from pretrec.data.sequences import UserHistories
 from pretrec.data.split import leave_one_out
 from pretrec.eval.evaluate import evaluate
-from pretrec.experiment import build_configs
+from pretrec.experiment import Fit, build_configs, fit
 from pretrec.models import MODELS, NeuralRecommender
-from pretrec.random import seed_torch
 from pretrec.sampling.batches import UserBatch
-from pretrec.checkpoint import load_model, save_model
 
 # Small, fast settings per model for the planted data; everything else stays at its default.
 FAST_OPTIONS: dict[str, dict[str, object]] = {
@@ -57,17 +56,19 @@ FAST_OPTIONS: dict[str, dict[str, object]] = {
 }
 
 
-def fitted(name: str, split, seed: int = 0, dataset=None):
+def fitting(name: str, split, seed: int = 0, dataset=None) -> Fit:
+    """Build `name` (seeded by `seed`), give it the planted data's item text and fit it on `split.train`."""
     model_config, train_config = build_configs(name, FAST_OPTIONS.get(name, {}))
     train_config = train_config.replace(progress=False)
-    entry = MODELS.get(name)
-    seed_torch(seed)  # parameter init draws from torch's global RNG
-    model = entry.model(model_config, split.n_users, split.n_items)
-    model.use_side_information(dataset or PLANTED)  # the planted data's item text
     train = split.train
-    if entry.model.task == "click":  # 0/1 labels: the planted rating is 4 or more
+    if MODELS.get(name).kind == "click":  # 0/1 labels: the planted rating is 4 or more
         train = dataclasses.replace(train, weights=(train.weights >= 4).astype(np.float32))
-    return model.fit(train, seed=seed, train_config=train_config)
+    return fit(name, dataset or PLANTED, train, model_config, train_config, seed,
+               n_users=split.n_users, n_items=split.n_items)
+
+
+def fitted(name: str, split, seed: int = 0, dataset=None):
+    return fitting(name, split, seed, dataset).model
 
 
 PLANTED = None
@@ -107,9 +108,9 @@ def test_scores_have_the_right_shape_and_are_finite(name: str, planted_split) ->
     assert torch.isfinite(scores).all()
 
 
-RANKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "ranking"]
-RATERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "rating"]
-CLICKERS = [n for n in MODELS.names() if MODELS.get(n).model.task == "click"]
+RANKERS = [n for n in MODELS.names() if MODELS.get(n).kind == "ranking"]
+RATERS = [n for n in MODELS.names() if MODELS.get(n).kind == "rating"]
+CLICKERS = [n for n in MODELS.names() if MODELS.get(n).kind == "click"]
 
 
 @pytest.mark.parametrize("name", [n for n in RANKERS if n != "pop"])
@@ -149,8 +150,8 @@ def test_save_and_load_give_identical_scores(name: str, planted_split, tmp_path)
 
 @pytest.mark.parametrize("name", [n for n in MODELS.names() if issubclass(MODELS.get(n).model, NeuralRecommender)])
 def test_neural_training_loss_is_finite_and_falls(name: str, planted_split) -> None:
-    model = fitted(name, planted_split)
-    losses = [sum(v for k, v in record.items() if k.startswith("loss/")) for record in model.fit_result.history]
+    result = fitting(name, planted_split).result
+    losses = [sum(v for k, v in record.items() if k.startswith("loss/")) for record in result.history]
     assert all(np.isfinite(losses))
     assert losses[-1] < 0.8 * losses[0], losses
 

@@ -7,19 +7,19 @@ import numpy as np
 import pytest
 import torch
 
+from pretrec.checkpoint import load_model, save_model
 from pretrec.data.sequences import UserHistories
 from pretrec.data.split import leave_one_out
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
-from pretrec.experiment import run
-from pretrec.pipeline.finetune import finetune
+from pretrec.experiment import fit_built, run
 from pretrec.finetune.strategies import apply_strategy, merge_lora
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.nn.parameters import parameter_counts
+from pretrec.pipeline.finetune import finetune
 from pretrec.sampling.batches import UserBatch
-from pretrec.checkpoint import load_model, save_model
 from pretrec.train.loop import TrainConfig
 
 SMALL = {"hidden_size": 8, "inner_size": 16, "max_len": 8, "dropout": 0.1, "attention_dropout": 0.1}
@@ -58,7 +58,7 @@ def trained_with(strategy: str, split) -> tuple[dict[str, torch.Tensor], SASRec,
     before = {k: v.clone() for k, v in model.state().items()}
     apply_strategy(model, strategy, lora_rank=2)
     counts = parameter_counts(model)
-    model.fit(split.train, train_config=QUICK)
+    fit_built("sasrec", model, split.train, train_config=QUICK)
     return before, model, counts
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pretrec.checkpoint import load_item_text, save_item_text
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
 from pretrec.finetune.item_match import item_keys, match_items, normalise, parse_fields
-from pretrec.checkpoint import load_item_text, save_item_text
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -13,9 +13,9 @@ from pretrec.data.split import leave_one_out
 from pretrec.data.vocab import Vocab
 from pretrec.eval.evaluate import evaluate
 from pretrec.experiment import run
-from pretrec.pipeline.finetune import finetune
 from pretrec.finetune.strategies import apply_strategy
 from pretrec.models.popularity import Popularity, PopularityConfig
+from pretrec.pipeline.finetune import finetune
 
 TEXT = {"hidden_size": 16, "inner_size": 32, "max_len": 12, "dropout": 0.1, "attention_dropout": 0.1,
         "fusion": "text", "adaptor": "linear", "text_dropout": 0.0, "batch_size": 32, "learning_rate": 0.005,
@@ -78,9 +78,9 @@ def test_a_text_only_tower_has_no_item_ids_to_match(planted_dataset, pretrained)
 
 
 def test_new_items_start_with_a_zero_id_vector_in_a_text_tower(pretrained, planted_dataset, tiny_bert) -> None:
+    from pretrec.checkpoint import load_model
     from pretrec.finetune.warm_start import TOWER_ID_EMBEDDING, warm_start
     from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
-    from pretrec.checkpoint import load_model
 
     source, _, source_items = load_model(pretrained)
     assert len(source.state()[TOWER_ID_EMBEDDING]) == 1  # a text-only tower keeps no item ID rows

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from pretrec.models.bsarec import BSARec, BSARecConfig
+from pretrec.models import MODELS
+from pretrec.models.bsarec import BSARecConfig
+from pretrec.models.sasrec import SASRec
 from pretrec.nn.smoothing import LowHighFilter, moving_average
 from pretrec.nn.transformer import EncoderShape
+from pretrec.random import seeded_torch
 
 
 def test_causal_moving_average_by_hand() -> None:
@@ -35,10 +38,14 @@ def test_filter_with_beta_one_is_the_identity() -> None:
     torch.testing.assert_close(layer(x, keep, causal=True), x)
 
 
-def model(norm: str) -> BSARec:
-    torch.manual_seed(0)
-    config = BSARecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm, smoothing_window=3)
-    return BSARec(config, n_users=1, n_items=10).eval()
+def bsarec(config: BSARecConfig) -> SASRec:
+    """BSARec as the registry builds it: SASRec under a BSARecConfig."""
+    return MODELS.get("bsarec").build(config, 1, 10)
+
+
+def model(norm: str) -> SASRec:
+    with seeded_torch(0):
+        return bsarec(BSARecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm, smoothing_window=3)).eval()
 
 
 @pytest.mark.parametrize("norm", ["pre", "post"])
@@ -55,9 +62,9 @@ def test_states_ignore_padding_and_later_items(norm: str) -> None:
 
 
 def test_filter_is_only_built_when_mixed() -> None:
-    names = {name for name, _ in BSARec(BSARecConfig(frequency_mix=0.0), 1, 10).named_parameters()}
+    names = {name for name, _ in bsarec(BSARecConfig(frequency_mix=0.0)).named_parameters()}
     assert not any("filter" in name for name in names)
-    names = {name for name, _ in BSARec(BSARecConfig(), 1, 10).named_parameters()}
+    names = {name for name, _ in bsarec(BSARecConfig()).named_parameters()}
     assert any("filter.sqrt_beta" in name for name in names)
 
 

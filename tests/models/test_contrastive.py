@@ -9,8 +9,11 @@ import torch
 from pretrec.augment.similarity import most_similar_items
 from pretrec.data.sequences import UserHistories
 from pretrec.errors import ConfigError
-from pretrec.models.cl4srec import CL4SRec, CL4SRecConfig
-from pretrec.models.duorec import DuoRec, DuoRecConfig, SameTargetIndex
+from pretrec.models import MODELS
+from pretrec.models.cl4srec import CL4SRecConfig
+from pretrec.models.duorec import DuoRecConfig
+from pretrec.tasks.catalogue import make_task
+from pretrec.tasks.contrastive import SameTargetIndex
 
 
 def test_most_similar_item_by_hand(dataset_from_sequences) -> None:
@@ -34,20 +37,23 @@ def test_same_target_positives_end_right_before_the_target(dataset_from_sequence
 
 def test_cl4srec_batches_carry_two_different_views(planted_dataset) -> None:
     config = CL4SRecConfig(hidden_size=8, inner_size=16, max_len=10, augmentations=("mask", "crop"))
-    model = CL4SRec(config, planted_dataset.n_users, planted_dataset.n_items)
-    batch = next(iter(model.train_batches(planted_dataset.interactions, 16, np.random.default_rng(0))))
+    model = MODELS.get("cl4srec").build(config, planted_dataset.n_users, planted_dataset.n_items)
+    task = make_task("cl4srec", model, planted_dataset.interactions, planted_dataset)
+    batch = next(iter(task.batches(16, np.random.default_rng(0))))
     assert batch.first_view.shape == batch.inputs.shape == batch.second_view.shape
     assert not torch.equal(batch.first_view, batch.second_view)
     assert int(batch.first_view.max()) <= planted_dataset.n_items + 1  # the mask token at most
-    losses = model.loss(batch)
+    losses = task.loss(model, batch)
     assert set(losses) == {"ce", "contrastive"} and all(torch.isfinite(v) for v in losses.values())
 
 
 def test_duorec_positive_shares_the_rows_last_target(planted_dataset) -> None:
-    model = DuoRec(DuoRecConfig(hidden_size=8, inner_size=16, max_len=10), planted_dataset.n_users, planted_dataset.n_items)
+    config = DuoRecConfig(hidden_size=8, inner_size=16, max_len=10)
+    model = MODELS.get("duorec").build(config, planted_dataset.n_users, planted_dataset.n_items)
     train = planted_dataset.interactions
     histories = UserHistories.from_interactions(train)
-    batch = next(iter(model.train_batches(train, 16, np.random.default_rng(0))))
+    task = make_task("duorec", model, train, planted_dataset)
+    batch = next(iter(task.batches(16, np.random.default_rng(0))))
     assert torch.equal(batch.first_view, batch.inputs)
     # every positive is a real prefix: it occurs in some user's history right before the target
     for positive, target in zip(batch.second_view.numpy(), batch.targets[:, -1].numpy(), strict=True):

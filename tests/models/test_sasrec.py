@@ -51,16 +51,17 @@ def test_unknown_layout_is_a_config_error() -> None:
 def test_length_groups_give_the_loss_of_the_whole_padded_batch() -> None:
     from pretrec.models import next_item
     from pretrec.sampling.batches import SequenceBatch
+    from pretrec.tasks.next_item import next_item_loss
 
     torch.manual_seed(0)
     sasrec = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=1), 1, 10).eval()
     inputs = torch.tensor([[0, 0, 0, 0, 3, 4], [1, 2, 3, 4, 5, 6], [0, 0, 0, 7, 8, 9], [0, 0, 0, 0, 0, 2]])
     targets = torch.tensor([[0, 0, 0, 0, 4, 5], [2, 3, 4, 5, 6, 7], [0, 0, 0, 8, 9, 1], [0, 0, 0, 0, 0, 3]])
     batch = SequenceBatch(torch.arange(4), inputs, targets)
-    whole = next_item.full_softmax_loss(sasrec, batch)["ce"]
+    whole = next_item_loss(sasrec, batch, sasrec.config.length_groups)
     grouped = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=3), 1, 10).eval()
     grouped.load_state_dict(sasrec.state_dict())
-    torch.testing.assert_close(next_item.full_softmax_loss(grouped, batch)["ce"], whole)
+    torch.testing.assert_close(next_item_loss(grouped, batch, grouped.config.length_groups), whole)
     with torch.no_grad():
         last = next_item.last_states(sasrec.encode, inputs, groups=3)
         torch.testing.assert_close(last, sasrec.encode(inputs)[:, -1])

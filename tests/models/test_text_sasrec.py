@@ -13,9 +13,9 @@ from pretrec.data.interactions import ItemSide
 from pretrec.data.sequences import UserHistories
 from pretrec.errors import ConfigError
 from pretrec.eval.groups import evaluate_groups
-from pretrec.experiment import build_configs
+from pretrec.experiment import build_configs, fit_built
 from pretrec.models import next_item
-from pretrec.random import seed_torch
+from pretrec.random import seeded_torch
 from pretrec.sampling.batches import UserBatch
 
 OPTIONS = {"epochs": 40, "batch_size": 32, "learning_rate": 0.005, "hidden_size": 16, "inner_size": 32,
@@ -27,11 +27,12 @@ def fit(dataset, split, text_model, **changes):
     model_config, train_config = build_configs("text_sasrec", {**OPTIONS, "text_model": str(text_model), **changes})
     from pretrec.models.text_sasrec import TextSASRec
 
-    seed_torch(0)
-    model = TextSASRec(model_config, split.n_users, split.n_items)
-    model.text_encoder.cache_dir = None
-    model.use_side_information(dataset)
-    return model.fit(split.train, seed=0, train_config=train_config)
+    with seeded_torch(0):
+        model = TextSASRec(model_config, split.n_users, split.n_items)
+        model.text_encoder.cache_dir = None
+        model.use_side_information(dataset)
+    fit_built("text_sasrec", model, split.train, dataset, train_config=train_config, seed=0)
+    return model
 
 
 def test_text_model_recommends_cold_items_an_id_model_cannot(planted_dataset, tiny_bert) -> None:

@@ -12,8 +12,10 @@ import torch
 from pretrec.data.interactions import ItemSide
 from pretrec.errors import ConfigError
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
-from pretrec.pretrain.attributes import attribute_matrix
+from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
 from pretrec.pretrain.batches import segments
+from pretrec.random import seeded_torch
+from pretrec.tasks.catalogue import make_task
 
 
 def test_attribute_matrix_by_hand() -> None:
@@ -41,26 +43,35 @@ def with_attributes(planted_dataset):
 
 def test_pretrainer_trains_attribute_and_segment_objectives(with_attributes, tmp_path) -> None:
     from pretrec.checkpoint import load_model, save_model
+    from pretrec.experiment import fit_built
     from pretrec.train.loop import TrainConfig
 
     config = PretrainConfig(hidden_size=8, inner_size=16, max_len=10, next_weight=0.0, contrastive_weight=0.0,
                             attribute_weight=1.0, segment_weight=0.5)
-    torch.manual_seed(0)
-    model = SequencePretrainer(config, with_attributes.n_users, with_attributes.n_items)
-    model.use_side_information(with_attributes)
-    assert model.attribute_heads is not None and model.attribute_heads.attributes.shape == (with_attributes.n_items + 2, 5)
-    model.fit(with_attributes.interactions, train_config=TrainConfig(epochs=3, batch_size=32, learning_rate=0.01,
-                                                                      progress=False))
-    history = model.fit_result.history
+    with seeded_torch(0):
+        model = SequencePretrainer(config, with_attributes.n_users, with_attributes.n_items)
+        model.use_side_information(with_attributes)
+        task = make_task("pretrainer", model, with_attributes.interactions, with_attributes)
+    # the heads belong to the task (trained alongside the model), not to the model
+    assert task.heads is not None and task.heads.attributes.shape == (with_attributes.n_items + 2, 5)
+    assert task.modules() == [task.heads]
+    heads_before = {k: v.clone() for k, v in task.heads.state_dict().items()}
+    result = fit_built("pretrainer", model, with_attributes.interactions, with_attributes, task=task,
+                       train_config=TrainConfig(epochs=3, batch_size=32, learning_rate=0.01, progress=False))
+    history = result.history
     assert {"loss/masked", "loss/attribute", "loss/segment"} <= set(history[0])
     assert history[-1]["loss/attribute"] < history[0]["loss/attribute"]
+    assert not torch.equal(task.heads.embedding, heads_before["embedding"])  # the loop trained the heads
+    assert not any(isinstance(m, AttributeHeads) for m in model.modules())
     assert not any(k.startswith("attribute_heads") for k in model.state())
     save_model(tmp_path / "ckpt", model, "pretrainer")
     loaded, _, _ = load_model(tmp_path / "ckpt")
-    assert loaded.attribute_heads is None
+    assert not any(isinstance(m, AttributeHeads) for m in loaded.modules())
+    assert set(loaded.state()) == set(model.state())
 
 
 def test_attribute_objective_needs_attributes(planted_dataset) -> None:
     model = SequencePretrainer(PretrainConfig(attribute_weight=1.0), planted_dataset.n_users, planted_dataset.n_items)
-    with pytest.raises(ConfigError, match="item attributes"):
-        model.use_side_information(planted_dataset)
+    model.use_side_information(planted_dataset)  # the model itself reads no attributes
+    with pytest.raises(ConfigError, match="item attributes"):  # the task's heads need them
+        make_task("pretrainer", model, planted_dataset.interactions, planted_dataset)

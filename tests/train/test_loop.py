@@ -7,26 +7,31 @@ import torch
 
 from pretrec.data.split import leave_one_out
 from pretrec.device import autocast_dtype
+from pretrec.experiment import fit_built
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
+from pretrec.random import seeded_torch
 from pretrec.train.loop import TrainConfig
 
 
 def make_model(split, seed: int = 0) -> BPRMF:
-    torch.manual_seed(seed)  # parameter init draws from torch's global RNG
-    return BPRMF(BPRMFConfig(embedding_dim=8), split.n_users, split.n_items)
+    with seeded_torch(seed):  # parameter init draws from torch's global RNG
+        return BPRMF(BPRMFConfig(embedding_dim=8), split.n_users, split.n_items)
 
 
 def test_resume_continues_exactly_where_training_stopped(planted_dataset, tmp_path) -> None:
     split = leave_one_out(planted_dataset.interactions)
     base = TrainConfig(epochs=4, batch_size=64, progress=False)
-    straight = make_model(split).fit(split.train, seed=1, train_config=base)
+    straight = make_model(split)
+    fit_built("bprmf", straight, split.train, seed=1, train_config=base)
 
     interrupted = base.replace(epochs=2, checkpoint_dir=str(tmp_path / "state"))
-    make_model(split).fit(split.train, seed=1, train_config=interrupted)
-    resumed = make_model(split).fit(
-        split.train, seed=1, train_config=base.replace(checkpoint_dir=str(tmp_path / "state"), resume=True)
+    fit_built("bprmf", make_model(split), split.train, seed=1, train_config=interrupted)
+    resumed = make_model(split)
+    result = fit_built(
+        "bprmf", resumed, split.train, seed=1,
+        train_config=base.replace(checkpoint_dir=str(tmp_path / "state"), resume=True),
     )
-    assert resumed.fit_result.epochs_run == 4
+    assert result.epochs_run == 4
     for name, tensor in straight.state_dict().items():
         torch.testing.assert_close(resumed.state_dict()[name], tensor)
 
@@ -40,19 +45,20 @@ def test_best_validation_epoch_is_restored_and_patience_stops(planted_dataset) -
         snapshots.append(model.item_embedding.weight.detach().clone())
         return {"ndcg@10": next(scripted)}
 
-    model = make_model(split).fit(
-        split.train, validator=validator, seed=0,
+    model = make_model(split)
+    result = fit_built(
+        "bprmf", model, split.train, validator=validator, seed=0,
         train_config=TrainConfig(epochs=10, batch_size=64, patience=2, progress=False),
     )
-    assert model.fit_result.best_epoch == 2
-    assert model.fit_result.epochs_run == 4  # epochs 3 and 4 did not improve
+    assert result.best_epoch == 2
+    assert result.epochs_run == 4  # epochs 3 and 4 did not improve
     torch.testing.assert_close(model.item_embedding.weight, snapshots[1])
 
 
 def test_tensorboard_logs_losses(planted_dataset, tmp_path) -> None:
     split = leave_one_out(planted_dataset.interactions)
     config = TrainConfig(epochs=1, batch_size=64, progress=False, tensorboard_dir=str(tmp_path / "tb"))
-    make_model(split).fit(split.train, seed=0, train_config=config)
+    fit_built("bprmf", make_model(split), split.train, seed=0, train_config=config)
     assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
 
 
@@ -65,10 +71,11 @@ def test_bf16_autocast_is_chosen_only_where_asked_or_supported() -> None:
 def test_forced_bf16_trains_a_transformer_on_cpu(planted_dataset) -> None:
     from pretrec.models.sasrec import SASRec, SASRecConfig
 
-    torch.manual_seed(0)
-    model = SASRec(SASRecConfig(hidden_size=16, inner_size=32, max_len=10), planted_dataset.n_users, planted_dataset.n_items)
-    result = model.fit(planted_dataset.interactions, train_config=TrainConfig(
+    with seeded_torch(0):
+        model = SASRec(SASRecConfig(hidden_size=16, inner_size=32, max_len=10), planted_dataset.n_users,
+                       planted_dataset.n_items)
+    result = fit_built("sasrec", model, planted_dataset.interactions, planted_dataset, train_config=TrainConfig(
         epochs=3, batch_size=32, learning_rate=0.01, mixed_precision="bf16", progress=False))
-    losses = [record["loss/ce"] for record in result.fit_result.history]
+    losses = [record["loss/ce"] for record in result.history]
     assert all(np.isfinite(losses)) and losses[-1] < losses[0]
     assert model.item_embedding.weight.dtype == torch.float32  # autocast leaves weights in fp32
