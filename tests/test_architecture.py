@@ -144,3 +144,17 @@ def test_every_mapped_place_exists_or_is_planned(part: str) -> None:
     planned = {"encoders/", "serve/"}  # parts of later issues, named so they stay in place
     for place in PARTS[part]:
         assert place in planned or (SRC / "pretrec" / place).exists(), f"{part}: {place} is gone"
+
+
+def test_models_are_at_most_one_level_below_a_base_and_configs_two_below_config() -> None:
+    from pretrec.config import Config
+    from pretrec.models import MODELS
+    from pretrec.models.base import NeuralRecommender, Recommender
+    from pretrec.models.rating_model import RatingModel
+
+    bases = {Recommender, NeuralRecommender, RatingModel}
+    for entry in MODELS:
+        parents = [c for c in entry.model.__bases__ if issubclass(c, Recommender)]
+        assert parents and all(p in bases for p in parents), f"{entry.name}: {entry.model.__mro__}"
+        for group in entry.config.__bases__:  # a config mixes field groups that derive from Config
+            assert group is Config or Config in group.__bases__, f"{entry.name}: {group} is too deep"

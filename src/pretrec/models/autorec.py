@@ -16,6 +16,7 @@ with similar profiles. Without text, A and B are absent and this is plain I-Auto
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -47,34 +48,65 @@ class AutoRecConfig(Config):
     """Standard deviation of the normal initialisation of the weights."""
 
 
+def add_autorec_layers(model: nn.Module, n_users: int, n_items: int, config: AutoRecConfig) -> None:
+    """Register I-AutoRec's encoder V, per-user decoder rows W_u and biases, input dropout and
+    the training-rating buffers on `model`."""
+    model.encoder = nn.Linear(n_users, config.hidden_size)
+    model.decoder = nn.Embedding(n_users, config.hidden_size)  # W_u: one row per user
+    model.user_bias = nn.Embedding(n_users, 1)
+    nn.init.normal_(model.encoder.weight, std=config.init_std)
+    nn.init.zeros_(model.encoder.bias)
+    nn.init.normal_(model.decoder.weight, std=config.init_std)
+    nn.init.zeros_(model.user_bias.weight)
+    model.input_dropout = nn.Dropout(config.input_dropout)
+    # the training ratings are the model's input at prediction time too: kept as buffers
+    model.register_buffer("ratings", torch.zeros(n_items, n_users))
+    model.register_buffer("observed", torch.zeros(n_items, n_users, dtype=torch.bool))
+
+
+def keep_ratings(model: Any, train: Interactions) -> None:
+    """Copy the training ratings (and which are observed) into the model's buffers."""
+    ratings = torch.zeros(model.n_items, model.n_users)
+    observed = torch.zeros(model.n_items, model.n_users, dtype=torch.bool)
+    items, users = torch.from_numpy(train.items), torch.from_numpy(train.users)
+    ratings[items, users] = torch.from_numpy(train.weights)  # a repeated pair keeps its latest row
+    observed[items, users] = True
+    model.ratings.copy_(ratings.to(model.ratings.device))
+    model.observed.copy_(observed.to(model.observed.device))
+
+
+def reconstruct(model: Any, items: torch.Tensor) -> torch.Tensor:
+    """(B, n_users) predicted ratings of every user for `items` (B,), unclipped."""
+    users = torch.arange(model.n_users, device=items.device)
+    return model.item_code(items) @ model.decoder_rows(users).T + model.user_bias.weight.T  # (B, U)
+
+
+def pair_prediction(model: Any, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+    """(B,) predicted ratings of (users[b], items[b]), unclipped."""
+    code = model.item_code(items)
+    return (code * model.decoder_rows(users)).sum(-1) + model.user_bias(users).squeeze(-1)
+
+
+def autorec_scores(model: Any, batch: UserBatch) -> torch.Tensor:
+    """(B, n_items) clipped predictions of every item for the batch's users."""
+    users = batch.user_tensor(model.device)
+    codes = model.item_code(torch.arange(model.n_items, device=model.device))
+    return model.clipped(model.decoder_rows(users) @ codes.T + model.user_bias(users))
+
+
 class AutoRec(RatingModel):
     """Item-based autoencoder over the training rating matrix (module docstring)."""
 
     config_class = AutoRecConfig
+    config: AutoRecConfig
 
     def __init__(self, config: AutoRecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
-        self.encoder = nn.Linear(n_users, config.hidden_size)
-        self.decoder = nn.Embedding(n_users, config.hidden_size)  # W_u: one row per user
-        self.user_bias = nn.Embedding(n_users, 1)
-        nn.init.normal_(self.encoder.weight, std=config.init_std)
-        nn.init.zeros_(self.encoder.bias)
-        nn.init.normal_(self.decoder.weight, std=config.init_std)
-        nn.init.zeros_(self.user_bias.weight)
-        self.input_dropout = nn.Dropout(config.input_dropout)
-        # the training ratings are the model's input at prediction time too: kept as buffers
-        self.register_buffer("ratings", torch.zeros(n_items, n_users))
-        self.register_buffer("observed", torch.zeros(n_items, n_users, dtype=torch.bool))
+        add_autorec_layers(self, n_users, n_items, config)
 
     def prepare(self, train: Interactions) -> None:
         super().prepare(train)
-        ratings = torch.zeros(self.n_items, self.n_users)
-        observed = torch.zeros(self.n_items, self.n_users, dtype=torch.bool)
-        items, users = torch.from_numpy(train.items), torch.from_numpy(train.users)
-        ratings[items, users] = torch.from_numpy(train.weights)  # a repeated pair keeps its latest row
-        observed[items, users] = True
-        self.ratings.copy_(ratings.to(self.ratings.device))
-        self.observed.copy_(observed.to(self.observed.device))
+        keep_ratings(self, train)
 
     def item_code(self, items: torch.Tensor) -> torch.Tensor:
         """(B, hidden) code of items from their training ratings."""
@@ -84,18 +116,13 @@ class AutoRec(RatingModel):
         return self.decoder(users)
 
     def reconstruct(self, items: torch.Tensor) -> torch.Tensor:
-        """(B, n_users) predicted ratings of every user for `items` (B,), unclipped."""
-        users = torch.arange(self.n_users, device=items.device)
-        return self.item_code(items) @ self.decoder_rows(users).T + self.user_bias.weight.T  # (B, U)
+        return reconstruct(self, items)
 
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
-        code = self.item_code(items)
-        return (code * self.decoder_rows(users)).sum(-1) + self.user_bias(users).squeeze(-1)
+        return pair_prediction(self, users, items)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        users = batch.user_tensor(self.device)
-        codes = self.item_code(torch.arange(self.n_items, device=self.device))
-        return self.clipped(self.decoder_rows(users) @ codes.T + self.user_bias(users))
+        return autorec_scores(self, batch)
 
 
 @dataclass(frozen=True)
@@ -103,7 +130,7 @@ class TextAutoRecConfig(AutoRecConfig, UserItemTextConfig):
     """I-AutoRec's hyper-parameters plus the text encoder and fields."""
 
 
-class TextAutoRec(AutoRec):
+class TextAutoRec(RatingModel):
     """I-AutoRec whose item code also reads the item's text and whose per-user decoder rows are
     shifted by the user's text (module docstring)."""
 
@@ -112,6 +139,7 @@ class TextAutoRec(AutoRec):
 
     def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)
+        add_autorec_layers(self, n_users, n_items, config)
         self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
         dim = self.text_encoder.dim
         self.register_buffer("item_text", torch.zeros(n_items, dim))
@@ -135,3 +163,16 @@ class TextAutoRec(AutoRec):
 
     def decoder_rows(self, users: torch.Tensor) -> torch.Tensor:
         return self.decoder(users) + self.user_text_map(self.user_text[users])
+
+    def prepare(self, train: Interactions) -> None:
+        super().prepare(train)
+        keep_ratings(self, train)
+
+    def reconstruct(self, items: torch.Tensor) -> torch.Tensor:
+        return reconstruct(self, items)
+
+    def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        return pair_prediction(self, users, items)
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        return autorec_scores(self, batch)

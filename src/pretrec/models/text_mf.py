@@ -24,7 +24,15 @@ import torch
 from torch import nn
 
 from pretrec.data.interactions import Dataset
-from pretrec.models.biased_mf import BiasedMF, BiasedMFConfig
+from pretrec.models.biased_mf import (
+    BiasedMFConfig,
+    add_factors,
+    factor_penalty,
+    factor_prediction,
+    factor_scores,
+)
+from pretrec.models.rating_model import RatingModel
+from pretrec.sampling.batches import UserBatch
 from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
@@ -53,7 +61,7 @@ class TextMFConfig(BiasedMFConfig, UserItemTextConfig):
     once per step)."""
 
 
-class TextMF(BiasedMF):
+class TextMF(RatingModel):
     """BiasedMF with text-shifted factors and biases (module docstring)."""
 
     config_class = TextMFConfig
@@ -61,6 +69,7 @@ class TextMF(BiasedMF):
 
     def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False):
         super().__init__(config, n_users, n_items, binary)
+        add_factors(self, n_users, n_items, config.embedding_dim, config.init_std)
         self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
         dim = self.text_encoder.dim
         self.register_buffer("user_text", torch.zeros(n_users, dim))
@@ -110,3 +119,11 @@ class TextMF(BiasedMF):
     def item_vectors(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self._shifted(items, self.item_factors, self.item_bias, self.item_text_vectors(items), self.item_map)
 
+    def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        return factor_prediction(self, users, items)
+
+    def penalty(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        return factor_penalty(self, users, items)
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        return factor_scores(self, batch)
