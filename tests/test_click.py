@@ -8,7 +8,7 @@ import torch
 
 from pretrec.click import click_pairs, run_click
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build_configs, fit_built
+from pretrec.experiment import build, build_configs, fit_built
 from pretrec.models import MODELS
 from pretrec.random import seeded_torch
 
@@ -48,8 +48,7 @@ def test_lora_tunes_only_adapters_and_the_recommender(planted_dataset, tiny_bert
                "items_per_batch": 8}
     model_config, train_config = build_configs("text_click", options)
     with seeded_torch(0):
-        model = MODELS.get("text_click").build(model_config, planted_dataset.n_users, planted_dataset.n_items)
-        model.use_side_information(planted_dataset)
+        model = build("text_click", model_config, planted_dataset)
     encoder_before = {k: v.clone() for k, v in model.language_model.state_dict().items()}
     pairs = click_pairs(planted_dataset.interactions, "sampled", seed=0)
     fit_built("text_click", model, pairs, planted_dataset, train_config=train_config, seed=0)

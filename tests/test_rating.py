@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build_configs, fit_built
-from pretrec.models import MODELS
+from pretrec.experiment import build, build_configs, fit_built
 from pretrec.random import seeded_torch
 from pretrec.rating import rating_metrics, run_rating
 
@@ -41,10 +40,7 @@ def fit(name: str, dataset, train, text_model) -> object:
     options = {**FAST, "epochs": 40} | ({"text_model": str(text_model), "text_dropout": 0.0} if name == "text_mf" else {})
     model_config, train_config = build_configs(name, options)
     with seeded_torch(0):
-        model = MODELS.get(name).build(model_config, dataset.n_users, dataset.n_items)
-        if name == "text_mf":
-            model.text_encoder.cache_dir = None
-        model.use_side_information(dataset)
+        model = build(name, model_config, dataset)
     fit_built(name, model, train, dataset, train_config=train_config, seed=0)
     return model
 
@@ -71,10 +67,7 @@ def test_autorec_reads_the_item_text_of_items_nobody_rated(planted_dataset, tiny
         extra = {"text_model": str(tiny_bert)} if name == "text_autorec" else {}
         model_config, train_config = build_configs(name, {**options, **extra})
         with seeded_torch(0):
-            model = MODELS.get(name).build(model_config, dataset.n_users, dataset.n_items)
-            if name == "text_autorec":
-                model.text_encoder.cache_dir = None
-            model.use_side_information(dataset)
+            model = build(name, model_config, dataset)
         fit_built(name, model, train, dataset, train_config=train_config, seed=0)
         errors[name] = rating_metrics(model, test)["rmse"]
     assert errors["text_autorec"] < 0.8 * errors["autorec"], errors

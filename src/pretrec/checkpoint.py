@@ -20,6 +20,7 @@ from pretrec.errors import ConfigError, PretrecError
 from pretrec.models import MODELS
 from pretrec.models.base import Recommender
 from pretrec.models.ensemble import Ensemble
+from pretrec.models.features import SideFeatures
 
 MODEL_WEIGHTS = "model.safetensors"
 MODEL_META = "model.json"
@@ -80,11 +81,13 @@ def read_model_meta(directory: str | Path) -> dict[str, Any]:
     return json.loads((directory / MODEL_META).read_text())
 
 
-def build_model(name: str, config: Config, n_users: int, n_items: int) -> Recommender:
-    """A new model of registered `name`; an ensemble gets its saved members attached."""
-    model = MODELS.get(name).build(config, n_users, n_items)
+def build_model(name: str, config: Config, n_users: int, n_items: int, features: SideFeatures | None = None,
+                item_vocab: Vocab | None = None) -> Recommender:
+    """A new model of registered `name` (with the side `features` it asked for); an ensemble gets
+    its saved members attached, checked against `item_vocab` when given."""
+    model = MODELS.get(name).build(config, n_users, n_items, features)
     if isinstance(model, Ensemble):
-        model.attach([load_member(path) for path in model.config.member_paths()])
+        model.attach([load_member(path) for path in model.config.member_paths()], item_vocab)
     return model
 
 

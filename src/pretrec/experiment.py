@@ -35,7 +35,9 @@ from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
 from pretrec.models.base import NeuralRecommender, Recommender
+from pretrec.models.features import NO_FEATURES, SideFeatures
 from pretrec.nn.parameters import parameter_counts
+from pretrec.pipeline.features import compute_features
 from pretrec.random import seeded_torch
 from pretrec.tasks.base import Task
 from pretrec.tasks.catalogue import make_task
@@ -122,11 +124,12 @@ def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Co
     generator, the loop under another: the same seed gives the same model.
     """
     hooks = hooks or FitHooks()
+    n_users, n_items = n_users or dataset.n_users, n_items or dataset.n_items
+    features = side_features(model_name, model_config, dataset, n_users, n_items)
     with seeded_torch(seed):  # parameter init draws from torch's global RNG
-        model = build_model(model_name, model_config, n_users or dataset.n_users, n_items or dataset.n_items)
-        model.use_side_information(dataset)
+        model = build_model(model_name, model_config, n_users, n_items, features, dataset.item_vocab)
         neural = isinstance(model, NeuralRecommender)
-        task = make_task(model_name, model, train, dataset) if neural else None
+        task = make_task(model_name, model, train, features or NO_FEATURES) if neural else None
         transfer = hooks.before_fit(model)
     parameters = parameter_counts(model) if isinstance(model, NeuralRecommender) else {}
     started = time.perf_counter()
@@ -136,6 +139,24 @@ def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Co
     if isinstance(model, torch.nn.Module):
         model.eval()
     return Fit(model, result, transfer, parameters, seconds)
+
+
+def side_features(model_name: str, config: Config, dataset: Dataset, n_users: int | None = None,
+                  n_items: int | None = None) -> SideFeatures | None:
+    """What the model's `feature_request` asks for, computed from `dataset` (text encoded by the
+    cached sentence encoder); None when it asks for nothing."""
+    request = MODELS.get(model_name).model.feature_request(config)
+    return None if request.is_empty() else compute_features(request, dataset, n_users, n_items)
+
+
+def build(model_name: str, config: Config, dataset: Dataset, n_users: int | None = None,
+          n_items: int | None = None) -> Recommender:
+    """A new model of `model_name` for `dataset`'s users and items (or `n_users` x `n_items`), with
+    the side features it asks for computed from `dataset`. Seed torch around it for a
+    reproducible initialisation (`pretrec.random.seeded_torch`)."""
+    features = side_features(model_name, config, dataset, n_users, n_items)
+    return build_model(model_name, config, n_users or dataset.n_users, n_items or dataset.n_items, features,
+                       dataset.item_vocab)
 
 
 def fit_built(model_name: str, model: Recommender, train: Interactions, dataset: Dataset | None = None,
@@ -148,8 +169,9 @@ def fit_built(model_name: str, model: Recommender, train: Interactions, dataset:
         model.fit(train)
         return None
     if task is None:
+        features = side_features(model_name, model.config, dataset) if dataset is not None else None
         with seeded_torch(seed):  # a task's heads are initialised from torch's global RNG
-            task = make_task(model_name, model, train, dataset or Dataset.from_interactions(train))
+            task = make_task(model_name, model, train, features or NO_FEATURES)
     model.prepare(train)
     return train_model(model, task, validator, train_config or TrainConfig(), seed)
 

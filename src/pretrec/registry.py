@@ -14,6 +14,7 @@ from pretrec.errors import RegistryError
 if TYPE_CHECKING:
     from pretrec.config import Config
     from pretrec.models.base import Recommender
+    from pretrec.models.features import SideFeatures
 
 
 Kind = Literal["ranking", "rating", "click"]
@@ -31,9 +32,10 @@ class Entry:
     """Builds the model from (config, n_users, n_items) when the class alone does not (e.g. the
     extra mask token of CL4SRec's SASRec); None: the class itself."""
 
-    def build(self, config: Config, n_users: int, n_items: int) -> Recommender:
-        """A new, untrained model of this entry."""
-        return (self.builder or self.model)(config, n_users, n_items)
+    def build(self, config: Config, n_users: int, n_items: int, features: SideFeatures | None = None) -> Recommender:
+        """A new, untrained model of this entry, given the side features it asked for (if any)."""
+        extra = {} if features is None else {"features": features}
+        return (self.builder or self.model)(config, n_users, n_items, **extra)
 
 
 class Registry:

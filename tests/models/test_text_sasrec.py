@@ -13,7 +13,7 @@ from pretrec.data.interactions import ItemSide
 from pretrec.data.sequences import UserHistories
 from pretrec.errors import ConfigError
 from pretrec.eval.groups import evaluate_groups
-from pretrec.experiment import build_configs, fit_built
+from pretrec.experiment import build, build_configs, fit_built
 from pretrec.models import next_item
 from pretrec.random import seeded_torch
 from pretrec.sampling.batches import UserBatch
@@ -25,12 +25,8 @@ OPTIONS = {"epochs": 40, "batch_size": 32, "learning_rate": 0.005, "hidden_size"
 
 def fit(dataset, split, text_model, **changes):
     model_config, train_config = build_configs("text_sasrec", {**OPTIONS, "text_model": str(text_model), **changes})
-    from pretrec.models.text_sasrec import TextSASRec
-
     with seeded_torch(0):
-        model = TextSASRec(model_config, split.n_users, split.n_items)
-        model.text_encoder.cache_dir = None
-        model.use_side_information(dataset)
+        model = build("text_sasrec", model_config, dataset, split.n_users, split.n_items)
     fit_built("text_sasrec", model, split.train, dataset, train_config=train_config, seed=0)
     return model
 

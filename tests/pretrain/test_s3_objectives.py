@@ -11,6 +11,7 @@ import torch
 
 from pretrec.data.interactions import ItemSide
 from pretrec.errors import ConfigError
+from pretrec.experiment import side_features
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
 from pretrec.pretrain.batches import segments
@@ -50,8 +51,8 @@ def test_pretrainer_trains_attribute_and_segment_objectives(with_attributes, tmp
                             attribute_weight=1.0, segment_weight=0.5)
     with seeded_torch(0):
         model = SequencePretrainer(config, with_attributes.n_users, with_attributes.n_items)
-        model.use_side_information(with_attributes)
-        task = make_task("pretrainer", model, with_attributes.interactions, with_attributes)
+        features = side_features("pretrainer", config, with_attributes)
+        task = make_task("pretrainer", model, with_attributes.interactions, features)
     # the heads belong to the task (trained alongside the model), not to the model
     assert task.heads is not None and task.heads.attributes.shape == (with_attributes.n_items + 2, 5)
     assert task.modules() == [task.heads]
@@ -72,6 +73,6 @@ def test_pretrainer_trains_attribute_and_segment_objectives(with_attributes, tmp
 
 def test_attribute_objective_needs_attributes(planted_dataset) -> None:
     model = SequencePretrainer(PretrainConfig(attribute_weight=1.0), planted_dataset.n_users, planted_dataset.n_items)
-    model.use_side_information(planted_dataset)  # the model itself reads no attributes
+    features = side_features("pretrainer", model.config, planted_dataset)  # the data has none
     with pytest.raises(ConfigError, match="item attributes"):  # the task's heads need them
-        make_task("pretrainer", model, planted_dataset.interactions, planted_dataset)
+        make_task("pretrainer", model, planted_dataset.interactions, features)

@@ -22,15 +22,12 @@ import torch
 from torch import nn
 
 from pretrec.config import Config
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Interactions
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures, text_width
 from pretrec.models.rating_model import RatingModel
 from pretrec.sampling.batches import UserBatch
-from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
     UserItemTextConfig,
-    encode_user_text,
-    field_list,
-    item_text_fields,
 )
 
 
@@ -137,25 +134,25 @@ class TextAutoRec(RatingModel):
     config_class = TextAutoRecConfig
     config: TextAutoRecConfig
 
-    def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int):
+    @classmethod
+    def feature_request(cls, config: TextAutoRecConfig) -> FeatureRequest:
+        return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
+                              item_text_fields=config.item_text_fields, user_text_fields=config.user_text_fields)
+
+    def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int,
+                 features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items)
         add_autorec_layers(self, n_users, n_items, config)
-        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
-        dim = self.text_encoder.dim
+        dim = text_width(features, config.text_model)
         self.register_buffer("item_text", torch.zeros(n_items, dim))
         self.register_buffer("user_text", torch.zeros(n_users, dim))
+        for name in ("item_text", "user_text"):
+            if getattr(features, name) is not None:
+                getattr(self, name).copy_(getattr(features, name))
         self.item_text_map = nn.Linear(dim, config.hidden_size, bias=False)
         self.user_text_map = nn.Linear(dim, config.hidden_size, bias=False)
         nn.init.normal_(self.item_text_map.weight, std=config.init_std)
         nn.init.zeros_(self.user_text_map.weight)
-
-    def use_side_information(self, dataset: Dataset) -> None:
-        config = self.config
-        items = self.text_encoder.encode_fields(item_text_fields(dataset, self.n_items), field_list(config.item_text_fields))
-        self.item_text.copy_(torch.from_numpy(items))
-        users = encode_user_text(self.text_encoder, dataset, self.n_users, config.user_text_fields)
-        if users is not None:
-            self.user_text.copy_(torch.from_numpy(users))
 
     def item_code(self, items: torch.Tensor) -> torch.Tensor:
         ratings = self.input_dropout(self.ratings[items])

@@ -1,9 +1,10 @@
 """The model contract every recommender follows, so one evaluator and one training loop serve all.
 
-A model is built from ``(config, n_users, n_items)`` and never holds the dataset.
+A model is built from ``(config, n_users, n_items)`` and, when its `feature_request(config)` asks
+for side data, the tensors computed from it before it is built (`features=`, see
+`pretrec.models.features`); it never holds the dataset.
 - `score(batch)` returns a float tensor (B, n_items): higher is better, finite everywhere.
 - `state()` / `load_state()` expose learned tensors for safetensors checkpoints.
-- `use_side_information(dataset)` takes side data (item text, attributes) before training.
 Closed-form models derive from `Recommender` and learn in `fit(train) -> self`. Neural models
 derive from `NeuralRecommender`: they compute (encode, score, and the forward pieces a task
 needs) and never train themselves; a task (`pretrec.tasks`) turns their outputs into losses and
@@ -19,7 +20,8 @@ import torch
 from torch import nn
 
 from pretrec.config import Config
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Interactions
+from pretrec.models.features import FeatureRequest
 from pretrec.sampling.batches import UserBatch
 
 
@@ -37,10 +39,10 @@ class Recommender(ABC):
     def score(self, batch: UserBatch) -> torch.Tensor:
         """float (len(batch), n_items) scores for the batch's users given their history."""
 
-    def use_side_information(self, dataset: Dataset) -> None:
-        """Take what the model needs from the dataset's side data (item attributes, text) before
-        training; most models need nothing."""
-        return None
+    @classmethod
+    def feature_request(cls, config: Config) -> FeatureRequest:
+        """The side features the model reads (item text vectors, user text, ...); none by default."""
+        return FeatureRequest()
 
     @abstractmethod
     def state(self) -> dict[str, torch.Tensor]:

@@ -24,7 +24,7 @@ from typing import Literal, Self
 import torch
 
 from pretrec.config import Config
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Interactions
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
 from pretrec.models.base import Recommender
@@ -84,22 +84,20 @@ class Ensemble(Recommender):
         self.member_items: list[Vocab | None] = []
         self.weights = config.member_weights(len(config.member_paths()))
 
-    def attach(self, members: Sequence[tuple[Recommender, Vocab | None]]) -> None:
+    def attach(self, members: Sequence[tuple[Recommender, Vocab | None]], item_vocab: Vocab | None = None) -> None:
         """Take the loaded members, in the order of `config.members`, with their item vocabularies
-        (`pretrec.checkpoint.build_model` loads them)."""
-        for path, (model, _) in zip(self.config.member_paths(), members, strict=True):
+        (`pretrec.checkpoint.build_model` loads them); each must score the items of `item_vocab`
+        (the dataset's, when known)."""
+        for path, (model, items) in zip(self.config.member_paths(), members, strict=True):
             if model.n_items != self.n_items:
                 raise ConfigError(f"ensemble member {path} scores {model.n_items} items, the dataset has {self.n_items}")
+            if item_vocab is not None and items is not None and items != item_vocab:
+                raise ConfigError(f"ensemble member {path} was trained on another item catalogue; map it onto "
+                                  f"this dataset first (pretrec finetune --strategy zero_shot or full)")
             if isinstance(model, torch.nn.Module):
                 model.eval()
         self.members = [model for model, _ in members]
         self.member_items = [items for _, items in members]
-
-    def use_side_information(self, dataset: Dataset) -> None:
-        for path, items in zip(self.config.member_paths(), self.member_items, strict=True):
-            if items is not None and items != dataset.item_vocab:
-                raise ConfigError(f"ensemble member {path} was trained on another item catalogue; map it onto "
-                                  f"'{dataset.name}' first (pretrec finetune --strategy zero_shot or full)")
 
     def fit(self, train: Interactions) -> Self:
         return self  # members are trained already

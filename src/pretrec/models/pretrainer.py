@@ -17,6 +17,7 @@ from torch import nn
 import pretrec.models.next_item as next_item
 from pretrec.models.base import NeuralRecommender
 from pretrec.models.contrastive import AugmentationFields, ContrastiveFields
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
 from pretrec.sampling.batches import UserBatch
 
@@ -52,9 +53,15 @@ class SequencePretrainer(NeuralRecommender):
     """One encoder with causal and bidirectional passes; see the module docstring."""
 
     config_class = PretrainConfig
+
+    @classmethod
+    def feature_request(cls, config: PretrainConfig) -> FeatureRequest:
+        """The items' attributes when S3-Rec's attribute objectives train (their heads are the task's)."""
+        return FeatureRequest(item_attributes=config.attribute_weight > 0)
+
     cosine_temperature: float | None = None  # dot-product scores
 
-    def __init__(self, config: PretrainConfig, n_users: int, n_items: int):
+    def __init__(self, config: PretrainConfig, n_users: int, n_items: int, features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items)
         self.config: PretrainConfig = config
         self.mask_id = n_items + 1

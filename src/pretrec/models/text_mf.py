@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from pretrec.data.interactions import Dataset
 from pretrec.models.biased_mf import (
     BiasedMFConfig,
     add_factors,
@@ -31,17 +30,14 @@ from pretrec.models.biased_mf import (
     factor_prediction,
     factor_scores,
 )
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures, text_width
 from pretrec.models.rating_model import RatingModel
 from pretrec.sampling.batches import UserBatch
-from pretrec.text.assemble import assemble_text
 from pretrec.text.encoder import SentenceEncoder
 from pretrec.text.side_data import (
     UserItemTextConfig,
-    encode_user_text,
-    field_list,
-    item_text_fields,
 )
-from pretrec.text.tuning import Tuning, encode_rows, prepare_language_model, token_table
+from pretrec.text.tuning import Tuning, encode_rows, prepare_language_model
 
 
 @dataclass(frozen=True)
@@ -67,40 +63,40 @@ class TextMF(RatingModel):
     config_class = TextMFConfig
     config: TextMFConfig
 
-    def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False):
+    @classmethod
+    def feature_request(cls, config: TextMFConfig) -> FeatureRequest:
+        return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
+                              item_text_fields=config.item_text_fields, user_text_fields=config.user_text_fields,
+                              item_tokens=config.encoder_tuning != "frozen")
+
+    def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False,
+                 features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items, binary)
         add_factors(self, n_users, n_items, config.embedding_dim, config.init_std)
-        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
-        dim = self.text_encoder.dim
+        self.tuned = config.encoder_tuning != "frozen"
+        # a tuned encoder is part of the model (optimiser, checkpoint); frozen text is features
+        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length) if self.tuned else None
+        dim = text_width(features, config.text_model)
         self.register_buffer("user_text", torch.zeros(n_users, dim))
         self.register_buffer("item_text", torch.zeros(n_items, dim))
+        for name in ("user_text", "item_text"):
+            if getattr(features, name) is not None:
+                getattr(self, name).copy_(getattr(features, name))
         self.text_dropout = nn.Dropout(config.text_dropout)
         self.user_map = nn.Linear(dim, config.embedding_dim + 1, bias=False)  # factor shift | bias
         self.item_map = nn.Linear(dim, config.embedding_dim + 1, bias=False)
         for layer in (self.user_map, self.item_map):
             nn.init.zeros_(layer.weight)  # starts as plain BiasedMF
-        self.tuned = config.encoder_tuning != "frozen"
-        if self.tuned:  # the Hugging Face model becomes part of this model (optimiser, checkpoint)
+        if self.text_encoder is not None:
             self.language_model = prepare_language_model(self.text_encoder.model, config.encoder_tuning,
                                                          config.lora_rank, config.lora_alpha)
             self.register_buffer("item_tokens", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
             self.register_buffer("item_token_mask", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
             self.register_buffer("item_has_text", torch.zeros(n_items, dtype=torch.bool))
-
-    def use_side_information(self, dataset: Dataset) -> None:
-        config = self.config
-        values, fields = item_text_fields(dataset, self.n_items), field_list(config.item_text_fields)
-        if self.tuned:
-            texts = assemble_text(values, fields)
-            table = token_table(self.text_encoder, list(texts), pad_to=config.text_max_length)
-            self.item_tokens.copy_(table["input_ids"])
-            self.item_token_mask.copy_(table["attention_mask"])
-            self.item_has_text.copy_(torch.from_numpy(texts != ""))
-        else:
-            self.item_text.copy_(torch.from_numpy(self.text_encoder.encode_fields(values, fields)))
-        users = encode_user_text(self.text_encoder, dataset, self.n_users, config.user_text_fields)
-        if users is not None:
-            self.user_text.copy_(torch.from_numpy(users))
+            if features.item_tokens is not None and features.item_has_text is not None:
+                self.item_tokens.copy_(features.item_tokens["input_ids"])
+                self.item_token_mask.copy_(features.item_tokens["attention_mask"])
+                self.item_has_text.copy_(features.item_has_text)
 
     def _shifted(self, ids: torch.Tensor, factors: nn.Embedding, bias: nn.Embedding, text: torch.Tensor,
                  text_map: nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
@@ -108,7 +104,7 @@ class TextMF(RatingModel):
         return factors(ids) + shift[..., :-1], bias(ids).squeeze(-1) + shift[..., -1]
 
     def item_text_vectors(self, items: torch.Tensor) -> torch.Tensor:
-        if not self.tuned:
+        if self.text_encoder is None:
             return self.item_text[items]
         table = {"input_ids": self.item_tokens, "attention_mask": self.item_token_mask}
         return encode_rows(self.text_encoder, table, items) * self.item_has_text[items].unsqueeze(-1)

@@ -14,13 +14,13 @@ from typing import Self
 import torch
 
 from pretrec.config import Config
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Interactions
 from pretrec.errors import ConfigError
 from pretrec.models.base import Recommender
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.sampling.batches import UserBatch
-from pretrec.text.encoder import SentenceEncoder
+from pretrec.text.encoder import text_dimension
 from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import field_list, item_text_fields
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,24 @@ class TextProfile(Recommender):
     config_class = TextProfileConfig
     config: TextProfileConfig
 
-    def __init__(self, config: TextProfileConfig, n_users: int, n_items: int):
+    @classmethod
+    def feature_request(cls, config: TextProfileConfig) -> FeatureRequest:
+        return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
+                              item_text_fields=config.text_fields)
+
+    def __init__(self, config: TextProfileConfig, n_users: int, n_items: int,
+                 features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items)
         if not 0 < config.recency_decay <= 1 or config.profile_length < 1:
             raise ConfigError("recency_decay must be in (0, 1] and profile_length >= 1")
-        self.encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
-        self.item_vectors = torch.zeros(n_items, self.encoder.dim)
-
-    def use_side_information(self, dataset: Dataset) -> None:
-        fields = item_text_fields(dataset, self.n_items)
-        vectors = self.encoder.encode_fields(fields, field_list(self.config.text_fields))
-        self.item_vectors = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=-1)
+        if features.item_text is not None:
+            self.item_vectors = torch.nn.functional.normalize(features.item_text, dim=-1)
+        else:  # a checkpoint's state fills them
+            self.item_vectors = torch.zeros(n_items, text_dimension(config.text_model))
 
     def fit(self, train: Interactions) -> Self:
         if not bool(self.item_vectors.abs().sum()):
-            raise ConfigError("text_profile has no item vectors: call use_side_information(dataset) first")
+            raise ConfigError("text_profile has no item vectors: build it with the item text features")
         return self
 
     def score(self, batch: UserBatch) -> torch.Tensor:

@@ -18,20 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import torch
 
 import pretrec.models.next_item as next_item
-from pretrec.data.interactions import Dataset
 from pretrec.models.base import NeuralRecommender
 from pretrec.models.contrastive import ContrastiveFields
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.nn.item_tower import ItemTower
 from pretrec.nn.sequence_encoder import ItemSequenceEncoder, TransformerSequenceConfig
 from pretrec.sampling.batches import UserBatch
-from pretrec.text.augment import TextAugmentation, TextAugmenter
-from pretrec.text.encoder import SentenceEncoder
+from pretrec.text.encoder import text_dimension
 from pretrec.text.model_folder import PACKAGED
-from pretrec.text.side_data import field_list, item_text_fields
+from pretrec.text.side_data import field_list
 
 
 @dataclass(frozen=True)
@@ -93,13 +91,25 @@ class TextSASRec(NeuralRecommender):
 
     config_class = TextSASRecConfig
 
-    def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int):
-        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length)
-        tower = ItemTower(n_items + 1, n_items, config.hidden_size, self.text_encoder.dim,
+    @classmethod
+    def feature_request(cls, config: TextSASRecConfig) -> FeatureRequest:
+        return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
+                              item_text_fields=config.text_fields, item_text_views=config.text_views,
+                              item_text_view_rate=config.text_view_rate)
+
+    def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int,
+                 features: SideFeatures = NO_FEATURES):
+        text = features.item_text
+        dim = text.shape[1] if text is not None else text_dimension(config.text_model)
+        tower = ItemTower(n_items + 1, n_items, config.hidden_size, dim,
                           config.fusion, config.adaptor, config.text_dropout, config.n_experts, config.id_dropout)
         super().__init__(config, n_users, n_items)
         self.config: TextSASRecConfig = config
         self.sequence_encoder = ItemSequenceEncoder(n_items + 1, config, tower)
+        if text is not None:  # frozen features (a checkpoint's state fills them otherwise)
+            tower.set_text_features(text)
+        if features.item_text_views is not None:
+            tower.set_text_variants(features.item_text_views)
 
     @property
     def cosine_temperature(self) -> float | None:
@@ -120,18 +130,3 @@ class TextSASRec(NeuralRecommender):
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         return next_item.last_state_scores(self, batch)
-
-    def use_side_information(self, dataset: Dataset) -> None:
-        """Encode every item's text once (cached on disk) into the tower's frozen features."""
-        config = self.config
-        values = item_text_fields(dataset, self.n_items)
-        vectors = self.text_encoder.encode_fields(values, config.fields())
-        self.tower.set_text_features(torch.from_numpy(vectors))
-        if config.text_views:
-            rate = config.text_view_rate
-            augmenter = TextAugmenter(values, TextAugmentation(rate, rate, rate, shuffle_fields=True), config.fields(),
-                                      seed=0)
-            views = [self.text_encoder.encode(augmenter.texts(np.arange(self.n_items))) for _ in range(config.text_views)]
-            for view in views:
-                view[vectors.sum(1) == 0] = 0.0  # items without text stay without
-            self.tower.set_text_variants(torch.from_numpy(np.stack(views)))

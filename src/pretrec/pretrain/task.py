@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from pretrec import losses
-from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.interactions import Interactions
 from pretrec.errors import ConfigError
 from pretrec.models.next_item import item_weights, last_states, states_at
 from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
@@ -33,11 +33,10 @@ from pretrec.tasks.contrastive import AugmentedViewsTask, representation, torch_
 from pretrec.tasks.next_item import next_item_loss
 
 
-def attribute_heads(config: Any, dataset: Dataset, n_tokens: int) -> AttributeHeads | None:
-    """S3-Rec's heads over the dataset's item attributes, or None when their weight is 0."""
+def attribute_heads(config: Any, attributes: list[np.ndarray] | None, n_tokens: int) -> AttributeHeads | None:
+    """S3-Rec's heads over the items' attribute lists, or None when their weight is 0."""
     if not config.attribute_weight:
         return None
-    attributes = dataset.item_side.attributes if dataset.item_side else None
     if attributes is None:
         raise ConfigError("attribute_weight > 0 needs item attributes (pretrec pretrain --item-attributes FILE)")
     n_attributes = 1 + max((int(a.max()) for a in attributes if len(a)), default=0)

@@ -169,3 +169,8 @@ class SentenceEncoder:
         vectors = self.encode(list(texts))
         vectors[texts == ""] = 0.0
         return vectors
+
+
+def text_dimension(model: str | Path) -> int:
+    """Width of the vectors of `model` (read from its config, without loading the weights)."""
+    return SentenceEncoder(model, cache_dir=None).dim
