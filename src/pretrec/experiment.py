@@ -1,6 +1,6 @@
 """load -> split -> build -> fit (task + loop, selecting on validation) -> evaluate once on test
--> report: the one pipeline. Ranking runs here; rating and click prediction (`pretrec.rating`,
-`pretrec.click`) fit through the same `fit` and seed runner `run_seeded`.
+-> report: the one pipeline. Ranking runs here; rating and click prediction (`pretrec.pipeline.rating`,
+`pretrec.pipeline.click`) fit through the same `fit` and seed runner `run_seeded`.
 
 The Python API the CLI wraps:
 

@@ -121,7 +121,7 @@ def test_learns_planted_tastes_better_than_popularity(name: str, planted_split, 
 
 @pytest.mark.parametrize("name", CLICKERS)
 def test_click_models_rank_positive_pairs_first(name: str, planted_split) -> None:
-    from pretrec.click import click_metrics
+    from pretrec.pipeline.click import click_metrics
 
     valid = planted_split.valid
     labelled = dataclasses.replace(valid, weights=(valid.weights >= 4).astype(np.float32))
@@ -130,7 +130,7 @@ def test_click_models_rank_positive_pairs_first(name: str, planted_split) -> Non
 
 @pytest.mark.parametrize("name", RATERS)
 def test_rating_models_beat_the_global_mean(name: str, planted_split) -> None:
-    from pretrec.rating import rating_metrics
+    from pretrec.pipeline.rating import rating_metrics
 
     model = fitted(name, planted_split)
     valid = planted_split.valid

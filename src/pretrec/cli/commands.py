@@ -112,7 +112,7 @@ def train_and_print(args: argparse.Namespace, settings: RunSettings, runner: Any
 
 
 def rate(args: argparse.Namespace) -> int:
-    from pretrec.rating import run_rating
+    from pretrec.pipeline.rating import run_rating
 
     settings = settings_of(args)
     dataset = prepare_data(settings, ranking=False)  # a rating threshold would bias the ratings
@@ -129,7 +129,7 @@ def rate(args: argparse.Namespace) -> int:
 
 
 def click(args: argparse.Namespace) -> int:
-    from pretrec.click import run_click
+    from pretrec.pipeline.click import run_click
 
     settings = settings_of(args)
     dataset = prepare_data(settings, ranking=False)
@@ -146,8 +146,8 @@ def click(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     from pretrec.data.synthetic import make_synthetic
-    from pretrec.demo import run_demo
-    from pretrec.demo_text import run_text_demo
+    from pretrec.pipeline.demo import run_demo
+    from pretrec.pipeline.demo_text import run_text_demo
 
     reports = run_demo(args.output, progress=not args.quiet)
     first = next(iter(reports.values()))

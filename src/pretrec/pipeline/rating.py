@@ -1,7 +1,7 @@
 """Rating prediction: random split of explicit ratings -> fit (select on validation RMSE) ->
 RMSE and MAE on test.
 
-    from pretrec.rating import run_rating
+    from pretrec.pipeline.rating import run_rating
     reports, summary = run_rating("text_mf", "../shared/data/text/ml-100k", seeds=[0, 1, 2, 3, 4])
     print(summary["rmse"])   # (mean, std) over the seeds
 

@@ -1,7 +1,7 @@
 """Buy/click prediction: binary labels on (user, item) pairs -> AUC, log loss and a per-class
 precision/recall/F1 report.
 
-    from pretrec.click import run_click
+    from pretrec.pipeline.click import run_click
     reports, summary = run_click("text_click", "../shared/data/text/ml-100k", labels="rating", seeds=[0, 1, 2])
 
 Labels come from the interactions in one of two ways, fixed by the seed so every model sees the
@@ -28,8 +28,8 @@ from pretrec.eval.pointwise import auc, classification_report, log_loss
 from pretrec.eval.report import Report
 from pretrec.experiment import load, run_seeded
 from pretrec.models.rating_model import RatingModel
+from pretrec.pipeline.rating import fit_rating_model
 from pretrec.random import make_rng
-from pretrec.rating import fit_rating_model
 from pretrec.sampling.negatives import sample_negatives
 
 Labels = Literal["rating", "sampled"]
