@@ -4,6 +4,7 @@ tensors plus a JSON record; no pickle)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,15 @@ def save_trainer_state(
     best_state: dict[str, torch.Tensor],
     progress: dict[str, Any],
     rng: np.random.Generator,
+    heads: Sequence[torch.nn.Module] = (),
 ) -> None:
-    """Everything needed to resume training exactly where it stopped."""
+    """Everything needed to resume training exactly where it stopped (`heads`: a task's
+    training-only modules, saved with the model)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    for index, head in enumerate(heads):
+        tensors |= {f"head{index}.{k}": v for k, v in head.state_dict().items()}
     tensors |= {f"best.{k}": v for k, v in best_state.items()}
     optimizer_state = optimizer.state_dict()
     for param_id, slots in optimizer_state["state"].items():
@@ -53,8 +58,9 @@ def load_trainer_state(
     model: torch.nn.Module,
     optimizer: torch.optim.Optimizer,
     rng: np.random.Generator,
+    heads: Sequence[torch.nn.Module] = (),
 ) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """Restore model, optimizer and RNGs in place; return (best_state, progress)."""
+    """Restore model, task heads, optimizer and RNGs in place; return (best_state, progress)."""
     directory = Path(directory)
     if not (directory / TRAINER_META).exists():
         raise PretrecError(f"cannot resume: {directory} holds no trainer state")
@@ -62,6 +68,9 @@ def load_trainer_state(
     meta = json.loads((directory / TRAINER_META).read_text())
     device = next(model.parameters()).device
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    for index, head in enumerate(heads):
+        prefix = f"head{index}."
+        head.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
     best = {k[5:]: v for k, v in tensors.items() if k.startswith("best.")}
     state: dict[int, dict[str, torch.Tensor]] = {}
     for key, value in tensors.items():

@@ -123,7 +123,7 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     start_epoch, stale = 0, 0
     if config.resume and config.checkpoint_dir:
-        best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng)
+        best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng, heads)
         start_epoch, stale = progress["epoch"], progress["stale"]
         result.best_epoch, result.best_metric = progress["best_epoch"], progress["best_metric"]
         result.history = progress["history"]
@@ -185,7 +185,7 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
                 "best_metric": result.best_metric,
                 "history": result.history,
             }
-            save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng)
+            save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng, heads)
         if validator is not None and stale >= config.patience:
             break
         if config.max_seconds and time.perf_counter() - started >= config.max_seconds:
