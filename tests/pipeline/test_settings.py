@@ -11,7 +11,8 @@ from pretrec.pipeline.settings import RunSettings, filter_data, merge_settings, 
 
 
 def test_flags_win_over_the_file_and_mappings_merge_key_by_key() -> None:
-    file_values = {"model": "ease", "dataset": "synthetic", "set": {"l2": 50, "epochs": 3}, "k_core": 2}
+    file_values = {"model": "ease", "dataset": "synthetic", "set": {"l2": 50, "epochs": 3},
+                   "k_core": 2}
     settings = merge_settings(file_values, {"model": "itemknn", "set": {"l2": 75}})
     assert settings.model == "itemknn" and settings.k_core == 2
     assert settings.set == {"l2": 75, "epochs": 3}
