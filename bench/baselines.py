@@ -35,7 +35,8 @@ def main() -> None:
     dataset = load(args.dataset)
     split = leave_one_out(dataset.interactions)
     stem = Path(args.dataset).stem.lower().replace("_and_outdoors", "")
-    print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, {len(dataset.interactions)} interactions")
+    print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, "
+          f"{len(dataset.interactions)} interactions")
     for name in args.models.split(","):
         started = time.perf_counter()
         options = dict(base.get(name) or {})
@@ -44,13 +45,15 @@ def main() -> None:
             options, trials = grid_search(name, split, grid, options, seed=args.seed)
             for trial in trials:
                 searched = {k: trial.options[k] for k in grid}
-                print(f"  {name} {searched}: valid ndcg@10 {trial.valid_metric:.4f} ({trial.seconds:.1f}s)")
+                print(f"  {name} {searched}: valid ndcg@10 {trial.valid_metric:.4f} "
+                      f"({trial.seconds:.1f}s)")
             options.pop("progress", None)
         search_seconds = time.perf_counter() - started
         config_path = ROOT / "configs" / stem / f"{name}.yaml"
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(yaml.safe_dump(
-            {"model": name, "dataset": str(args.dataset), "split": "loo", "seeds": [args.seed], "set": options},
+            {"model": name, "dataset": str(args.dataset), "split": "loo", "seeds": [args.seed],
+             "set": options},
             sort_keys=False,
         ))
         started = time.perf_counter()
@@ -58,7 +61,8 @@ def main() -> None:
                                   output=Path(args.output) / stem / name, progress=False).report
         seconds = time.perf_counter() - started
         cells = " | ".join(f"{report.metrics[c]:.4f}" for c in COLUMNS)
-        print(f"| {dataset.name} | {name} | {cells} | {seconds:.1f} s (search {search_seconds:.0f} s) | "
+        print(f"| {dataset.name} | {name} | {cells} | {seconds:.1f} s "
+              f"(search {search_seconds:.0f} s) | "
               f"`pretrec run --config {config_path.relative_to(ROOT)}` |", flush=True)
 
 

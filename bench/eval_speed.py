@@ -39,7 +39,8 @@ def evaluate_once(case: str, data_dir: Path, repeats: int) -> dict[str, object]:
         items = rng.integers(0, n_items, n_users * per_user)
         inter = Interactions(users, items, n_users, n_items)
     else:
-        path = {"ml-1m": data_dir / "seq" / "ml-1m.txt", "sports": data_dir / "seq" / "Sports_and_Outdoors.txt"}[case]
+        path = {"ml-1m": data_dir / "seq" / "ml-1m.txt",
+                "sports": data_dir / "seq" / "Sports_and_Outdoors.txt"}[case]
         inter = load_dataset(path).interactions
     split = leave_one_out(inter)
     model = BPRMF(BPRMFConfig(embedding_dim=64), split.n_users, split.n_items).eval()
@@ -55,7 +56,8 @@ def evaluate_once(case: str, data_dir: Path, repeats: int) -> dict[str, object]:
     return {
         "case": case, "users": result.counts["users"], "items": split.n_items,
         "eval_seconds_best": min(times), "eval_seconds_mean": float(np.mean(times)),
-        "evaluator_setup_seconds": setup, "peak_rss_gib": peak_gib, "threads": torch.get_num_threads(),
+        "evaluator_setup_seconds": setup, "peak_rss_gib": peak_gib,
+        "threads": torch.get_num_threads(),
         "ndcg@10_random_model": result.metrics["ndcg@10"],
     }
 
@@ -77,13 +79,16 @@ def main() -> None:
         print(f"{args.data} absent: only the synthetic case runs")
     for case in cases:
         output = subprocess.run(
-            [sys.executable, __file__, "--case", case, "--data", str(args.data), "--repeats", str(args.repeats)],
+            [sys.executable, __file__, "--case", case, "--data", str(args.data),
+             "--repeats", str(args.repeats)],
             check=True, capture_output=True, text=True,
         ).stdout
         row = json.loads(output.strip().splitlines()[-1])
         print(f"{row['case']:<7} {row['users']:>7} users x {row['items']:>7} items: "
-              f"eval {row['eval_seconds_best']:.3f} s (best of runs; mean {row['eval_seconds_mean']:.3f} s), "
-              f"setup {row['evaluator_setup_seconds']:.2f} s, peak RSS {row['peak_rss_gib']:.2f} GiB, "
+              f"eval {row['eval_seconds_best']:.3f} s "
+              f"(best of runs; mean {row['eval_seconds_mean']:.3f} s), "
+              f"setup {row['evaluator_setup_seconds']:.2f} s, "
+              f"peak RSS {row['peak_rss_gib']:.2f} GiB, "
               f"{row['threads']} threads")
 
 

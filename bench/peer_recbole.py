@@ -62,7 +62,8 @@ RECBOLE_PROTOCOL: dict[str, Any] = {
 
 
 def read_sequences(path: Path) -> dict[str, list[str]]:
-    """user -> items in time order, from a seq file (`user item item ...`; a user may span lines)."""
+    """user -> items in time order, from a seq file (`user item item ...`; a user may span
+    lines)."""
     sequences: dict[str, list[str]] = {}
     with path.open() as lines:
         for line in lines:
@@ -83,13 +84,15 @@ def write_atomic(sequences: dict[str, list[str]], folder: Path, name: str) -> Pa
     return path
 
 
-def epoch_sizes(sequences: dict[str, list[str]], batch_size: int, max_len: int) -> dict[str, dict[str, int]]:
+def epoch_sizes(sequences: dict[str, list[str]], batch_size: int,
+                max_len: int) -> dict[str, dict[str, int]]:
     """Steps and targets per epoch of each framework, from leave-one-out training lengths."""
     train = [len(s) - 2 if len(s) >= 3 else len(s) for s in sequences.values()]
     trained = [n for n in train if n >= 2]
     prefixes = sum(n - 1 for n in trained)  # RecBole: one sample per prefix
     return {
-        "pretrec": {"sequences": len(trained), "targets": sum(min(n, max_len + 1) - 1 for n in trained),
+        "pretrec": {"sequences": len(trained),
+                    "targets": sum(min(n, max_len + 1) - 1 for n in trained),
                     "batches": math.ceil(len(trained) / batch_size)},
         "recbole": {"targets": prefixes, "batches": math.ceil(prefixes / batch_size)},
     }
@@ -98,7 +101,8 @@ def epoch_sizes(sequences: dict[str, list[str]], batch_size: int, max_len: int) 
 def ensure_recbole() -> Path:
     """The peer venv's python, installing RecBole into it first when it is missing."""
     python = PEER_VENV / "bin" / "python"
-    if python.exists() and subprocess.run([python, "-c", "import recbole"], capture_output=True).returncode == 0:
+    if python.exists() and subprocess.run([python, "-c", "import recbole"],
+                                          capture_output=True).returncode == 0:
         return python
     print(f"installing RecBole into {PEER_VENV} (about 80 s, 1.5 GiB)", flush=True)
     subprocess.run(["python3", "-m", "venv", PEER_VENV], check=True)
@@ -130,10 +134,12 @@ def run_recbole(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
                 "max_seconds": args.max_seconds, "masking": args.recbole_masking,
                 "output": str(work_dir / "result.json")}
         (work_dir / "spec.json").write_text(json.dumps(spec))
-        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads),
-               "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}  # torch>=2.6 refuses RecBole's checkpoints otherwise
+        # TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD: torch>=2.6 refuses RecBole's checkpoints otherwise
+        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads),
+               "MKL_NUM_THREADS": str(args.threads), "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}
         started = time.perf_counter()
-        subprocess.run([python, Path(__file__).resolve(), "--recbole-driver", work_dir / "spec.json"],
+        subprocess.run([python, Path(__file__).resolve(), "--recbole-driver",
+                        work_dir / "spec.json"],
                        cwd=work_dir, env=env, check=True)
         result = json.loads((work_dir / "result.json").read_text())
     result["wall_seconds"] = time.perf_counter() - started
@@ -150,8 +156,9 @@ def run_pretrec(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
 
     torch.set_num_threads(args.threads)
     options = {"hidden_size": args.hidden_size, "n_layers": args.n_layers, "n_heads": args.n_heads,
-               "inner_size": args.inner_size, "dropout": args.dropout, "attention_dropout": args.attention_dropout,
-               "max_len": args.max_len, "batch_size": args.batch_size, "learning_rate": args.learning_rate,
+               "inner_size": args.inner_size, "dropout": args.dropout,
+               "attention_dropout": args.attention_dropout, "max_len": args.max_len,
+               "batch_size": args.batch_size, "learning_rate": args.learning_rate,
                "epochs": args.epochs, "patience": args.patience, "device": args.device,
                "max_seconds": args.max_seconds or 0.0}
     started = time.perf_counter()
@@ -169,7 +176,8 @@ def run_pretrec(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
         "epochs": [{"epoch": r["epoch"], "train_seconds": r["time/train_seconds"],
                     "valid_seconds": r["time/valid_seconds"], "valid_ndcg@10": r[f"valid/{METRIC}"]}
                    for r in history],
-        "best_epoch": report.training["best_epoch"], "best_valid_ndcg@10": report.training["best_valid"],
+        "best_epoch": report.training["best_epoch"],
+        "best_valid_ndcg@10": report.training["best_valid"],
         "valid_users": report.split["valid"], "test_users": report.split["test"],
         "test": {"ndcg@10": report.metrics["ndcg@10"], "hr@10": report.metrics["hr@10"]},
         "final_valid_pass_seconds": report.timings["valid_eval_seconds"],
@@ -186,7 +194,8 @@ def time_to_quality(side: dict[str, Any], target: float) -> dict[str, float]:
     for epoch in side["epochs"]:
         train_seconds += epoch["train_seconds"]
         if epoch["valid_ndcg@10"] >= target:
-            return {"epoch": epoch["epoch"], "train_seconds": train_seconds, "valid_pass_seconds": valid_pass,
+            return {"epoch": epoch["epoch"], "train_seconds": train_seconds,
+                    "valid_pass_seconds": valid_pass,
                     "seconds": train_seconds + valid_pass}
     raise ValueError(f"{side['framework']} never reached valid NDCG@10 {target}")
 
@@ -195,8 +204,10 @@ def summarise(sides: dict[str, dict[str, Any]]) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for name, side in sides.items():
         summary[name] = {
-            "train_seconds_per_epoch_median": statistics.median(e["train_seconds"] for e in side["epochs"]),
-            "valid_pass_seconds_median": statistics.median(e["valid_seconds"] for e in side["epochs"]),
+            "train_seconds_per_epoch_median": statistics.median(e["train_seconds"]
+                                                                for e in side["epochs"]),
+            "valid_pass_seconds_median": statistics.median(e["valid_seconds"]
+                                                           for e in side["epochs"]),
             "epochs_run": len(side["epochs"]), "best_epoch": side["best_epoch"],
             "best_valid_ndcg@10": side["best_valid_ndcg@10"], "test": side["test"],
         }
@@ -224,13 +235,17 @@ def print_tables(sides: dict[str, dict[str, Any]], sizes: dict[str, dict[str, in
 
     print("\n| | " + " | ".join(names) + (" | RecBole / pretrec |" if ratio else " |"))
     print("|---" * (len(names) + 1 + bool(ratio)) + "|")
-    row("batches / epoch", [str(sides[n].get("batches_per_epoch", sizes[n]["batches"])) for n in names])
+    row("batches / epoch",
+        [str(sides[n].get("batches_per_epoch", sizes[n]["batches"])) for n in names])
     row("targets / epoch", [str(sizes[n]["targets"]) for n in names])
-    row("train s / epoch (median)", [f"{summary[n]['train_seconds_per_epoch_median']:.2f}" for n in names],
+    row("train s / epoch (median)",
+        [f"{summary[n]['train_seconds_per_epoch_median']:.2f}" for n in names],
         f"{ratio.get('train_seconds_per_epoch_median', 0):.2f}x")
-    row("full-ranking valid pass s (median)", [f"{summary[n]['valid_pass_seconds_median']:.2f}" for n in names],
+    row("full-ranking valid pass s (median)",
+        [f"{summary[n]['valid_pass_seconds_median']:.2f}" for n in names],
         f"{ratio.get('valid_pass_seconds_median', 0):.2f}x")
-    row("epochs run (best)", [f"{summary[n]['epochs_run']} ({summary[n]['best_epoch']})" for n in names])
+    row("epochs run (best)",
+        [f"{summary[n]['epochs_run']} ({summary[n]['best_epoch']})" for n in names])
     row("best valid NDCG@10", [f"{summary[n]['best_valid_ndcg@10']:.4f}" for n in names])
     if target is not None:
         reached = [summary[n]["time_to_quality"] for n in names]
@@ -244,22 +259,27 @@ def print_tables(sides: dict[str, dict[str, Any]], sizes: dict[str, dict[str, in
         cells = []
         for n in names:
             epochs = sides[n]["epochs"]
-            cells += [f"{epochs[index]['train_seconds']:.2f}", f"{epochs[index]['valid_ndcg@10']:.4f}"] \
+            cells += [f"{epochs[index]['train_seconds']:.2f}",
+                      f"{epochs[index]['valid_ndcg@10']:.4f}"] \
                 if index < len(epochs) else ["", ""]
         print(f"| {index + 1} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", type=Path, help="a pretrec seq file: `user item item ...` per line")
+    parser.add_argument("dataset", type=Path,
+                        help="a pretrec seq file: `user item item ...` per line")
     parser.add_argument("--epochs", type=int, default=200)
-    parser.add_argument("--patience", type=int, default=10, help="validations without improvement before stopping")
+    parser.add_argument("--patience", type=int, default=10,
+                        help="validations without improvement before stopping")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--device", default="auto", help="auto (cuda when there is one), cpu or cuda; both sides")
+    parser.add_argument("--device", default="auto",
+                        help="auto (cuda when there is one), cpu or cuda; both sides")
     parser.add_argument("--only", choices=("pretrec", "recbole", "both"), default="both")
     parser.add_argument("--max-seconds", type=float, default=0.0,
-                        help="stop a side after the epoch that ends past this much training wall time (0: no cap)")
+                        help="stop a side after the epoch that ends past this much training "
+                             "wall time (0: no cap)")
     parser.add_argument("--recbole-masking", choices=("pretrec", "native"), default="pretrec",
                         help="'pretrec': RecBole's ranking masks context items as pretrec's does; "
                              "'native': RecBole's own (nothing masked for sequential models)")
@@ -272,14 +292,16 @@ def main() -> None:
     parser.add_argument("--max-len", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=0.001)
-    parser.add_argument("--output", type=Path, help="JSON path (default runs/peers/recbole-<dataset>.json)")
+    parser.add_argument("--output", type=Path,
+                        help="JSON path (default runs/peers/recbole-<dataset>.json)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     output = args.output or Path("runs") / "peers" / f"recbole-{args.dataset.stem}.json"
     sizes = epoch_sizes(read_sequences(args.dataset), args.batch_size, args.max_len)
     sides: dict[str, dict[str, Any]] = {}
     if args.only in ("pretrec", "both"):
-        sides["pretrec"] = run_pretrec(args, args.dataset) | {"batches_per_epoch": sizes["pretrec"]["batches"]}
+        sides["pretrec"] = (run_pretrec(args, args.dataset)
+                            | {"batches_per_epoch": sizes["pretrec"]["batches"]})
     if args.only in ("recbole", "both"):
         sides["recbole"] = run_recbole(args, args.dataset)
     summary = summarise(sides)
@@ -309,13 +331,15 @@ def context_masks(spec: dict[str, Any], dataset: Any) -> dict[str, tuple[Any, An
         for line in lines:
             user, item, _ = line.split("\t")
             users.setdefault(user, []).append(item)
-    user_ids, item_ids = dataset.field2token_id[dataset.uid_field], dataset.field2token_id[dataset.iid_field]
+    user_ids, item_ids = (dataset.field2token_id[dataset.uid_field],
+                          dataset.field2token_id[dataset.iid_field])
     masks = {}
     for part, held_out in (("valid", 2), ("test", 1)):
         lists = [np.zeros(0, dtype=np.int64)] * dataset.user_num
         for user, items in users.items():
             if len(items) >= 3:
-                ids = np.array([item_ids[i] for i in items[: len(items) - held_out]], dtype=np.int64)
+                ids = np.array([item_ids[i] for i in items[: len(items) - held_out]],
+                               dtype=np.int64)
                 lists[user_ids[user]] = np.setdiff1d(ids, [item_ids[items[len(items) - held_out]]])
         offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])])
         masks[part] = (torch.from_numpy(offsets), torch.from_numpy(np.concatenate(lists)))
@@ -326,7 +350,8 @@ def recbole_driver(spec_path: Path) -> None:
     spec = json.loads(spec_path.read_text())
     sys.argv = sys.argv[:1]  # RecBole's Config reads the command line
     # RecBole 1.2.1 under pandas 3 / torch 2.13 warns on every run (pandas copy-on-write
-    # `fillna(inplace=True)` no-ops, which only matter for missing values; deprecated amp, torch.load)
+    # `fillna(inplace=True)` no-ops, which only matter for missing values; deprecated amp,
+    # torch.load)
     warnings.filterwarnings("ignore", module=r"recbole\.")
     import pandas
     import recbole
@@ -343,7 +368,8 @@ def recbole_driver(spec_path: Path) -> None:
     class TimedTrainer(Trainer):
         """RecBole's Trainer, timing each training epoch and validation pass itself."""
 
-        def __init__(self, config: Any, model: Any, max_seconds: float, masks: dict[str, Any] | None):
+        def __init__(self, config: Any, model: Any, max_seconds: float,
+                     masks: dict[str, Any] | None):
             super().__init__(config, model)
             self.max_seconds, self.started, self.history = max_seconds, None, []
             self.masks, self.mask = masks, None
@@ -370,7 +396,8 @@ def recbole_driver(spec_path: Path) -> None:
             started = time.perf_counter()
             score, result = super()._valid_epoch(valid_data, show_progress)
             record = self.history[-1]
-            record |= {"valid_seconds": time.perf_counter() - started, "valid_ndcg@10": float(result["ndcg@10"]),
+            record |= {"valid_seconds": time.perf_counter() - started,
+                       "valid_ndcg@10": float(result["ndcg@10"]),
                        "valid_hit@10": float(result["hit@10"])}
             print(f"recbole epoch {record['epoch']}: loss {record['loss']:.4f} "
                   f"train {record['train_seconds']:.1f}s valid {record['valid_seconds']:.1f}s "
@@ -378,14 +405,18 @@ def recbole_driver(spec_path: Path) -> None:
             return score, result
 
         def _full_sort_batch_eval(self, batched_data):
-            interaction, scores, positive_u, positive_i = super()._full_sort_batch_eval(batched_data)
+            interaction, scores, positive_u, positive_i = super()._full_sort_batch_eval(
+                batched_data)
             if self.mask is not None:
                 offsets, items = (t.to(scores.device) for t in self.mask)
                 users = interaction[self.config["USER_ID_FIELD"]].to(scores.device)
                 starts, lengths = offsets[users], offsets[users + 1] - offsets[users]
-                rows = torch.repeat_interleave(torch.arange(len(users), device=scores.device), lengths)
-                first = torch.repeat_interleave(starts - (torch.cumsum(lengths, 0) - lengths), lengths)
-                scores[rows, items[first + torch.arange(len(rows), device=scores.device)]] = -torch.inf
+                rows = torch.repeat_interleave(torch.arange(len(users), device=scores.device),
+                                               lengths)
+                first = torch.repeat_interleave(starts - (torch.cumsum(lengths, 0) - lengths),
+                                                lengths)
+                scores[rows, items[first + torch.arange(len(rows),
+                                                        device=scores.device)]] = -torch.inf
             return interaction, scores, positive_u, positive_i
 
     torch.set_num_threads(spec["threads"])
@@ -395,7 +426,8 @@ def recbole_driver(spec_path: Path) -> None:
     dataset = create_dataset(config)
     train_data, valid_data, test_data = data_preparation(config, dataset)
     masks = context_masks(spec, dataset) if spec["masking"] == "pretrec" else None
-    init_seed(config["seed"] + config["local_rank"], config["reproducibility"])  # as run_recbole does
+    # as run_recbole does
+    init_seed(config["seed"] + config["local_rank"], config["reproducibility"])
     model = SASRec(config, train_data._dataset).to(config["device"])
     trainer = TimedTrainer(config, model, spec["max_seconds"], masks)
     setup_seconds = time.perf_counter() - started
@@ -420,7 +452,8 @@ def recbole_driver(spec_path: Path) -> None:
         "batches_per_epoch": history[0]["batches"], "train_samples": len(train_data._dataset),
         "valid_users": len(valid_data._dataset), "test_users": len(test_data._dataset),
         "test": {"ndcg@10": float(test["ndcg@10"]), "hr@10": float(test["hit@10"])},
-        "test_pass_seconds": test_seconds, "setup_seconds": setup_seconds, "fit_seconds": fit_seconds,
+        "test_pass_seconds": test_seconds, "setup_seconds": setup_seconds,
+        "fit_seconds": fit_seconds,
         "stopped": stopped, "config": {k: spec["config"][k] for k in sorted(spec["config"])},
     }))
 

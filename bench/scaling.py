@@ -25,12 +25,14 @@ from pretrec.config import parse_assignments
 from pretrec.data.split import leave_one_out
 from pretrec.experiment import fit_and_evaluate, load
 
-HEADER = ("| hidden | layers | parameters | s/epoch | epochs (best) | valid NDCG@10 | test NDCG@10 | test HR@10 |\n"
+HEADER = ("| hidden | layers | parameters | s/epoch | epochs (best) | valid NDCG@10 | test NDCG@10 "
+          "| test HR@10 |\n"
           "|---|---|---|---|---|---|---|---|")
 
 
 def table_row(row: dict) -> str:
-    return (f"| {row['hidden_size']} | {row['n_layers']} | {row['parameters']:,} | {row['seconds_per_epoch']:.1f} | "
+    return (f"| {row['hidden_size']} | {row['n_layers']} | {row['parameters']:,} | "
+            f"{row['seconds_per_epoch']:.1f} | "
             f"{row['epochs_run']} ({row['best_epoch']}) | {row['valid_ndcg@10']:.4f} | "
             f"{row['test_ndcg@10']:.4f} | {row['test_hr@10']:.4f} |")
 
@@ -42,15 +44,18 @@ def train_grid(args: argparse.Namespace, shared: dict) -> list[dict]:
     rows = []
     for hidden in (int(h) for h in args.hidden.split(",")):
         for layers in (int(n) for n in args.layers.split(",")):
-            options = {**shared, "hidden_size": hidden, "inner_size": 4 * hidden, "n_layers": layers}
+            options = {**shared, "hidden_size": hidden, "inner_size": 4 * hidden,
+                       "n_layers": layers}
             started = time.perf_counter()
-            report = fit_and_evaluate("sasrec", dataset, split, options, args.seed, progress=False).report
+            report = fit_and_evaluate("sasrec", dataset, split, options, args.seed,
+                                      progress=False).report
             history = report.training["history"]
             row = {
                 "hidden_size": hidden, "n_layers": layers,
                 "parameters": report.training["parameters"]["total"],
                 "seconds_per_epoch": float(np.mean([h["time/train_seconds"] for h in history])),
-                "epochs_run": report.training["epochs_run"], "best_epoch": report.training["best_epoch"],
+                "epochs_run": report.training["epochs_run"],
+                "best_epoch": report.training["best_epoch"],
                 "valid_ndcg@10": report.training["best_valid"],
                 "test_ndcg@10": report.metrics["ndcg@10"], "test_hr@10": report.metrics["hr@10"],
                 "wall_seconds": time.perf_counter() - started,
@@ -68,12 +73,15 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="shared model/train option")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="shared model/train option")
     parser.add_argument("--output", default="runs/scaling")
-    parser.add_argument("--merge", nargs="+", default=[], metavar="PART.json", help="join earlier runs' results")
+    parser.add_argument("--merge", nargs="+", default=[], metavar="PART.json",
+                        help="join earlier runs' results")
     args = parser.parse_args()
     stem = Path(args.dataset).stem
-    shared = {"epochs": args.epochs, "patience": args.patience, "batch_size": 256, **parse_assignments(args.set)}
+    shared = {"epochs": args.epochs, "patience": args.patience, "batch_size": 256,
+              **parse_assignments(args.set)}
     print(HEADER)
     rows = []
     if args.merge:
@@ -85,8 +93,8 @@ def main() -> None:
         rows = train_grid(args, shared)
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
-    (output / f"{stem}.json").write_text(json.dumps({"dataset": stem, "seed": args.seed, "options": shared,
-                                                      "rows": rows}, indent=2))
+    (output / f"{stem}.json").write_text(json.dumps({"dataset": stem, "seed": args.seed,
+                                                      "options": shared, "rows": rows}, indent=2))
     plot(rows, stem, output / f"{stem}.png")
     print(f"wrote {output / f'{stem}.json'} and {output / f'{stem}.png'}")
 
@@ -100,11 +108,12 @@ def plot(rows: list[dict], title: str, path: Path) -> None:
     figure, axis = plt.subplots(figsize=(6, 4))
     for layers in sorted({r["n_layers"] for r in rows}):
         points = [r for r in rows if r["n_layers"] == layers]
-        axis.plot([r["parameters"] for r in points], [r["test_ndcg@10"] for r in points], marker="o",
-                  label=f"{layers} layers")
+        axis.plot([r["parameters"] for r in points], [r["test_ndcg@10"] for r in points],
+                  marker="o", label=f"{layers} layers")
         for r in points:
             axis.annotate(f"h{r['hidden_size']}, {r['seconds_per_epoch']:.0f}s/ep",
-                          (r["parameters"], r["test_ndcg@10"]), fontsize=7, textcoords="offset points", xytext=(4, 4))
+                          (r["parameters"], r["test_ndcg@10"]), fontsize=7,
+                          textcoords="offset points", xytext=(4, 4))
     axis.set_xscale("log")
     axis.set_xlabel("parameters")
     axis.set_ylabel("test NDCG@10 (full ranking)")

@@ -28,15 +28,17 @@ def same_setting(reports: list[dict]) -> None:
     """Exit unless the reports share model, dataset, split and config (seed aside)."""
     def setting(report: dict) -> tuple:
         config = copy.deepcopy(report["config"])
-        for bookkeeping in ("progress", "checkpoint_dir", "resume", "tensorboard_dir"):  # where, not what
+        # where, not what
+        for bookkeeping in ("progress", "checkpoint_dir", "resume", "tensorboard_dir"):
             config.get("train", {}).pop(bookkeeping, None)
-        return (report["model"], json.dumps(report["dataset"], sort_keys=True), json.dumps(report["split"], sort_keys=True),
-                json.dumps(config, sort_keys=True))
+        return (report["model"], json.dumps(report["dataset"], sort_keys=True),
+                json.dumps(report["split"], sort_keys=True), json.dumps(config, sort_keys=True))
 
     first = setting(reports[0])
     for report in reports[1:]:
         if setting(report) != first:
-            sys.exit("seed_table: the runs differ in more than the seed (model, data, split or config)")
+            sys.exit("seed_table: the runs differ in more than the seed "
+                     "(model, data, split or config)")
 
 
 def mean_std(values: list[float], digits: int = 4) -> str:

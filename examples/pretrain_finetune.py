@@ -10,7 +10,8 @@ is most of the model, so even "frozen" trains most parameters. Run folders (repo
 `transfer` section, checkpoint/) are written under runs/pretrain_finetune/. It printed, on one
 CPU thread (figures can differ slightly with the torch build and thread count):
 
-    pre-trained 15 epochs, last losses {'loss/next': 6.182, 'loss/masked': 6.23, 'loss/contrastive': 0.551}, NDCG@10 0.0761 before fine-tuning
+    pre-trained 15 epochs, last losses {'loss/next': 6.182, 'loss/masked': 6.23,
+        'loss/contrastive': 0.551}, NDCG@10 0.0761 before fine-tuning
     scratch  NDCG@10 0.1683  trained 20,816 of 20,816 parameters  (SASRec, random init)
     full     NDCG@10 0.1755  trained 20,816 of 20,816 parameters  (items mapped 1000, new 0)
     frozen   NDCG@10 0.1269  trained 16,016 of 20,816 parameters  (items mapped 1000, new 0)
@@ -24,7 +25,8 @@ from pretrec.finetune import STRATEGIES
 from pretrec.pipeline.finetune import finetune
 
 OUTPUT = Path("runs/pretrain_finetune")
-ENCODER = {"hidden_size": 16, "n_heads": 2, "inner_size": 32, "max_len": 20}  # fixed by pre-training
+# fixed by pre-training
+ENCODER = {"hidden_size": 16, "n_heads": 2, "inner_size": 32, "max_len": 20}
 TRAIN = {"epochs": 10, "batch_size": 128, "learning_rate": 0.005}  # validation picks the epoch
 
 # objectives masked=1, next=1, contrastive=0.1 (the defaults); leave-one-out split, seed 0
@@ -36,7 +38,8 @@ print(f"pre-trained {pre.training['epochs_run']} epochs, last losses {losses}, "
 
 scratch = run("sasrec", "synthetic", options={**ENCODER, **TRAIN}, progress=False)
 parameters = scratch.training["parameters"]
-print(f"{'scratch':<8} NDCG@10 {scratch.metrics['ndcg@10']:.4f}  trained {parameters['trainable']:>6,} "
+print(f"{'scratch':<8} NDCG@10 {scratch.metrics['ndcg@10']:.4f}  "
+      f"trained {parameters['trainable']:>6,} "
       f"of {parameters['total']:>6,} parameters  (SASRec, random init)")
 
 for strategy in STRATEGIES:  # full, frozen, lora
@@ -45,6 +48,7 @@ for strategy in STRATEGIES:  # full, frozen, lora
                       lora_rank=4, lora_alpha=8.0)[0]  # one report per seed
     transfer = report.transfer
     parameters = transfer["parameters"]  # counted before training: LoRA adapters included
-    print(f"{strategy:<8} NDCG@10 {report.metrics['ndcg@10']:.4f}  trained {parameters['trainable']:>6,} "
+    print(f"{strategy:<8} NDCG@10 {report.metrics['ndcg@10']:.4f}  "
+          f"trained {parameters['trainable']:>6,} "
           f"of {parameters['total']:>6,} parameters  (items mapped {transfer['items_mapped']}, "
           f"new {transfer['items_new']})")

@@ -18,8 +18,9 @@ print(f"{dataset.name}: {dataset.n_items} items, e.g. {texts[0]!r}")
 print("MiniLM vector of the first item:", SentenceEncoder().encode(texts[:1])[0][:4], "...")
 
 split = cold_start_split(dataset.interactions, cold_item_fraction=0.1, seed=0)
-common = {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5, "hidden_size": 32,
-          "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2, "max_len": 20, "progress": False}
+common = {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5,
+          "hidden_size": 32, "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2,
+          "max_len": 20, "progress": False}
 models = {"sasrec": common,
           "text_sasrec": {**common, "fusion": "text+id", "adaptor": "linear", "id_dropout": 0.5}}
 for name, options in models.items():

@@ -57,7 +57,8 @@ def make_dataset(sequences: list[list[int]], n_items: int | None = None) -> Data
     items = np.concatenate([np.asarray(s, dtype=np.int64) for s in sequences])
     n_items = n_items or int(items.max()) + 1
     inter = Interactions(users, items, len(sequences), n_items)
-    return Dataset(inter, Vocab([f"u{i}" for i in range(len(sequences))]), Vocab([f"i{i}" for i in range(n_items)]), name="tiny")
+    return Dataset(inter, Vocab([f"u{i}" for i in range(len(sequences))]),
+                   Vocab([f"i{i}" for i in range(n_items)]), name="tiny")
 
 
 @pytest.fixture
@@ -81,7 +82,8 @@ def planted_dataset() -> Dataset:
     # ratings for rating models: a user effect plus an item effect, 1 to 5 stars
     ratings = 1.0 + 2.0 * (inter.items % 2) + 2.0 * (inter.users % 2)
     inter = dataclasses.replace(inter, weights=ratings)
-    return dataclasses.replace(dataset, interactions=inter, item_side=ItemSide(text=planted_item_text()))
+    return dataclasses.replace(dataset, interactions=inter,
+                               item_side=ItemSide(text=planted_item_text()))
 
 
 def planted_item_text() -> dict[str, np.ndarray]:
@@ -92,7 +94,8 @@ def planted_item_text() -> dict[str, np.ndarray]:
 
 
 # A tiny random BERT saved as a local model folder: fast tests of everything text.
-WORDS = "title year genres tags toy story heat action crime comedy drama 1995 pixar".split() + [str(i) for i in range(40)]
+WORDS = ("title year genres tags toy story heat action crime comedy drama 1995 pixar".split()
+         + [str(i) for i in range(40)])
 
 
 def write_tiny_bert(folder: Path, seed: int = 0) -> Path:

@@ -89,7 +89,8 @@ def imported_modules(path: Path, modules: set[str]) -> list[tuple[str, int]]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([node.module] if node.module else []))
             # `from pkg import sub` imports the submodule when there is one, else the package
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                       for a in node.names]
         for target in targets:
             while target and target not in modules:
                 target = target.rpartition(".")[0]
@@ -111,7 +112,8 @@ def test_no_part_imports_a_part_it_must_never_import() -> None:
         for target, line in imports:
             other = part_of(files[target])
             if part and other and other != part and other in NEVER.get(part, ()):
-                broken.append(f"{files[module].relative_to(SRC)}:{line} ({part}) imports {target} ({other})")
+                broken.append(f"{files[module].relative_to(SRC)}:{line} ({part}) "
+                              f"imports {target} ({other})")
     assert not broken, "\n".join(broken)
 
 
@@ -156,4 +158,5 @@ def test_models_are_at_most_one_level_below_a_base_and_configs_two_below_config(
         parents = [c for c in entry.model.__bases__ if issubclass(c, Recommender)]
         assert parents and all(p in bases for p in parents), f"{entry.name}: {entry.model.__mro__}"
         for group in entry.config.__bases__:  # a config mixes field groups that derive from Config
-            assert group is Config or Config in group.__bases__, f"{entry.name}: {group} is too deep"
+            assert group is Config or Config in group.__bases__, (
+                f"{entry.name}: {group} is too deep")

@@ -8,7 +8,8 @@ from pretrec.augment.sequence import crop, insert, lengths_of, mask, reorder, su
 
 
 def batch() -> torch.Tensor:
-    return torch.tensor([[0, 0, 0, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 9], [0] * 8])
+    return torch.tensor([[0, 0, 0, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8],
+                         [0, 0, 0, 0, 0, 0, 0, 9], [0] * 8])
 
 
 def gen(seed: int = 0) -> torch.Generator:
@@ -48,7 +49,8 @@ def test_reorder_permutes_a_window_and_keeps_padding() -> None:
 
 
 def test_same_seed_same_views() -> None:
-    for augment in (lambda s, g: crop(s, 0.6, g), lambda s, g: mask(s, 0.3, 99, g), lambda s, g: reorder(s, 0.6, g)):
+    for augment in (lambda s, g: crop(s, 0.6, g), lambda s, g: mask(s, 0.3, 99, g),
+                    lambda s, g: reorder(s, 0.6, g)):
         assert torch.equal(augment(batch(), gen(7)), augment(batch(), gen(7)))
 
 
@@ -91,7 +93,8 @@ def test_insert_by_hand() -> None:
 def test_policy_draws_one_augmentation_per_row_and_is_seeded() -> None:
     from pretrec.augment.policy import AugmentationPolicy
 
-    policy = AugmentationPolicy(("mask", "substitute"), 0.6, 1.0, 0.3, 1.0, 0.2, mask_id=99, similar=SIMILAR)
+    policy = AugmentationPolicy(("mask", "substitute"), 0.6, 1.0, 0.3, 1.0, 0.2, mask_id=99,
+                                similar=SIMILAR)
     source = batch()[:3]
     views = policy(source, gen(5))
     for row, original in zip(views, source, strict=True):  # all masked, or all substituted

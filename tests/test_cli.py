@@ -1,4 +1,5 @@
-"""The CLI end to end on the built-in synthetic data: run, seeds, compare, describe, models, errors."""
+"""The CLI end to end on the built-in synthetic data: run, seeds, compare, describe, models,
+errors."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def test_models_lists_the_registry(capsys) -> None:
 
 
 def test_run_writes_a_report_and_compare_reads_two_runs(tmp_path, capsys) -> None:
-    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--output", str(tmp_path / "pop"), "--quiet"]) == 0
+    assert main(["run", "--model", "pop", "--dataset", "synthetic",
+                 "--output", str(tmp_path / "pop"), "--quiet"]) == 0
     assert main(["run", "--model", "itemknn", "--dataset", "synthetic", "--set", "neighbours=20",
                  "--output", str(tmp_path / "knn"), "--quiet"]) == 0
     report = json.loads((tmp_path / "knn" / "report.json").read_text())
@@ -25,7 +27,8 @@ def test_run_writes_a_report_and_compare_reads_two_runs(tmp_path, capsys) -> Non
     assert 0.0 <= report["metrics"]["ndcg@10"] <= 1.0 and "hr@10" in report["metrics"]
     assert (tmp_path / "knn" / "checkpoint" / "model.safetensors").exists()
     capsys.readouterr()
-    assert main(["compare", str(tmp_path / "pop"), str(tmp_path / "knn"), "--metric", "ndcg@10"]) == 0
+    assert main(["compare", str(tmp_path / "pop"), str(tmp_path / "knn"),
+                 "--metric", "ndcg@10"]) == 0
     line = [row for row in capsys.readouterr().out.splitlines() if row.startswith("ndcg@10")][0]
     assert float(line.split()[3]) > 0  # item-KNN beats popularity on the planted data
 
@@ -43,7 +46,8 @@ def test_seeds_report_mean_and_std(tmp_path, capsys) -> None:
 def test_config_file_and_flags(tmp_path) -> None:
     config = tmp_path / "run.yaml"
     config.write_text("model: ease\ndataset: synthetic\nsplit: loo\nset:\n  l2: 50.0\n")
-    assert main(["run", "--config", str(config), "--set", "l2=75", "--output", str(tmp_path / "out"), "--quiet"]) == 0
+    assert main(["run", "--config", str(config), "--set", "l2=75",
+                 "--output", str(tmp_path / "out"), "--quiet"]) == 0
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["config"]["model"]["l2"] == 75.0
 
@@ -52,13 +56,16 @@ def test_config_file_and_flags(tmp_path) -> None:
     ("argv", "message"),
     [
         (["run", "--model", "nope", "--dataset", "synthetic"], "unknown model 'nope'"),
-        (["run", "--model", "ease", "--dataset", "synthetic", "--set", "l3=1"], "did you mean 'l2'"),
+        (["run", "--model", "ease", "--dataset", "synthetic", "--set", "l3=1"],
+         "did you mean 'l2'"),
         (["run", "--model", "ease", "--dataset", "synthetic", "--seeds", "a,b"], "--seeds"),
         (["run", "--dataset", "synthetic"], "--model is required"),
-        (["run", "--model", "ease", "--dataset", "synthetic", "--config", "missing.yaml"], "not found"),
+        (["run", "--model", "ease", "--dataset", "synthetic", "--config", "missing.yaml"],
+         "not found"),
         (["finetune", "--dataset", "synthetic"], "--init is required"),
         (["finetune", "--dataset", "synthetic", "--init", "nowhere"], "not a pretrec checkpoint"),
-        (["pretrain", "--dataset", "synthetic", "--objective", "cloze"], "unknown objective 'cloze'"),
+        (["pretrain", "--dataset", "synthetic", "--objective", "cloze"],
+         "unknown objective 'cloze'"),
         (["pretrain", "--dataset", "synthetic", "--objective", "masked=x"], "must be a number"),
     ],
 )
@@ -84,7 +91,8 @@ def test_describe_reports_a_data_error_with_file_and_line(tmp_path, capsys) -> N
 
 def test_filters_and_sampled_protocol_flags(tmp_path) -> None:
     assert main(["run", "--model", "pop", "--dataset", "synthetic", "--k-core", "10", "--dedup",
-                 "--protocol", "sampled", "--sampler", "popularity", "--output", str(tmp_path), "--quiet"]) == 0
+                 "--protocol", "sampled", "--sampler", "popularity", "--output", str(tmp_path),
+                 "--quiet"]) == 0
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["protocol"]["name"] == "sampled-100-popularity"
     assert report["dataset"]["users"] < 2000  # the 10-core dropped short users
@@ -92,25 +100,31 @@ def test_filters_and_sampled_protocol_flags(tmp_path) -> None:
 
 def test_csv_with_a_column_mapping(tmp_path, capsys) -> None:
     table = tmp_path / "events.csv"
-    table.write_text("who,what,when\n" + "".join(f"u{u},i{(u + t) % 7},{t}\n" for u in range(5) for t in range(6)))
-    assert main(["describe", "--dataset", str(table), "--columns", "user=who,item=what,timestamp=when"]) == 0
+    table.write_text("who,what,when\n" + "".join(f"u{u},i{(u + t) % 7},{t}\n"
+                                                 for u in range(5) for t in range(6)))
+    assert main(["describe", "--dataset", str(table),
+                 "--columns", "user=who,item=what,timestamp=when"]) == 0
     out = capsys.readouterr().out
     assert "interactions             30" in out and "timestamps               True" in out
 
 
 def test_pretrain_then_finetune(tmp_path, capsys) -> None:
-    small = ["--set", "epochs=1", "--set", "hidden_size=8", "--set", "inner_size=16", "--set", "max_len=10", "--quiet"]
-    assert main(["pretrain", "--dataset", "synthetic", "--objective", "masked", "--objective", "contrastive=0.2",
-                 "--output", str(tmp_path / "pre"), *small]) == 0
+    small = ["--set", "epochs=1", "--set", "hidden_size=8", "--set", "inner_size=16",
+             "--set", "max_len=10", "--quiet"]
+    assert main(["pretrain", "--dataset", "synthetic", "--objective", "masked",
+                 "--objective", "contrastive=0.2", "--output", str(tmp_path / "pre"), *small]) == 0
     model = json.loads((tmp_path / "pre" / "report.json").read_text())["config"]["model"]
-    assert (model["masked_weight"], model["next_weight"], model["contrastive_weight"]) == (1.0, 0.0, 0.2)
-    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"), "--dataset", "synthetic",
-                 "--strategy", "frozen", "--set", "epochs=1", "--quiet", "--output", str(tmp_path / "ft")]) == 0
+    assert (model["masked_weight"], model["next_weight"],
+            model["contrastive_weight"]) == (1.0, 0.0, 0.2)
+    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"),
+                 "--dataset", "synthetic", "--strategy", "frozen", "--set", "epochs=1", "--quiet",
+                 "--output", str(tmp_path / "ft")]) == 0
     assert "strategy frozen" in capsys.readouterr().out
     transfer = json.loads((tmp_path / "ft" / "report.json").read_text())["transfer"]
     assert transfer["strategy"] == "frozen" and transfer["source_model"] == "pretrainer"
-    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"), "--dataset", "synthetic",
-                 "--strategy", "zero_shot", "--match-items", "title,genres", "--quiet"]) == 0
+    assert main(["finetune", "--init", str(tmp_path / "pre" / "checkpoint"),
+                 "--dataset", "synthetic", "--strategy", "zero_shot",
+                 "--match-items", "title,genres", "--quiet"]) == 0
     assert "(by title,genres)" in capsys.readouterr().out
 
 
@@ -136,6 +150,8 @@ def test_rate_and_click_commands(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "rmse" in out and "±" in out
     assert json.loads((tmp_path / "rate" / "report.json").read_text())["seeds"] == [0, 1]
-    assert main(["click", "--model", "mf_click", "--dataset", str(data), "--labels", "sampled", *fast]) == 0
+    assert main(["click", "--model", "mf_click", "--dataset", str(data), "--labels", "sampled",
+                 *fast]) == 0
     assert "auc" in capsys.readouterr().out
-    assert main(["rate", "--model", "sasrec", "--dataset", str(data), "--quiet"]) == 2  # not a rating model
+    # not a rating model
+    assert main(["rate", "--model", "sasrec", "--dataset", str(data), "--quiet"]) == 2

@@ -25,7 +25,8 @@ class Example(Config):
 
 
 def test_strings_are_coerced_to_field_types() -> None:
-    config = Example.from_dict({"size": "8", "rate": "1e-3", "flag": "true", "mode": "b", "ks": "5,10", "limit": "none"})
+    config = Example.from_dict({"size": "8", "rate": "1e-3", "flag": "true", "mode": "b",
+                                "ks": "5,10", "limit": "none"})
     assert config == Example(size=8, rate=0.001, flag=True, mode="b", ks=(5, 10), limit=None)
 
 
@@ -57,5 +58,6 @@ def test_options_route_to_model_or_trainer() -> None:
 
 
 def test_unknown_model_lists_known_ones() -> None:
-    with pytest.raises(RegistryError, match="Did you mean 'bprmf'.*Known: .*bprmf, .*ease, .*gru4rec"):
+    with pytest.raises(RegistryError,
+                       match="Did you mean 'bprmf'.*Known: .*bprmf, .*ease, .*gru4rec"):
         MODELS.get("bpmf")

@@ -14,6 +14,7 @@ def test_text_demo_reports_warm_and_cold_groups(tmp_path) -> None:
 
     demo = run_text_demo(make_synthetic(), tmp_path, progress=False)
     assert set(demo.groups) == {"sasrec", "text_sasrec"}
-    assert demo.groups["sasrec"]["cold_items"]["ndcg@10"] == 0.0  # an ID model cannot know a new item
+    # an ID model cannot know a new item
+    assert demo.groups["sasrec"]["cold_items"]["ndcg@10"] == 0.0
     assert demo.groups["text_sasrec"]["cold_items"]["ndcg@10"] > 0.0
     assert demo.example

@@ -12,12 +12,13 @@ from pretrec.experiment import build, build_configs, fit_built
 from pretrec.pipeline.rating import rating_metrics, run_rating
 from pretrec.random import seeded_torch
 
-FAST = {"epochs": 25, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001, "patience": 25,
-        "progress": False}
+FAST = {"epochs": 25, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,
+        "patience": 25, "progress": False}
 
 
 def test_runner_minimises_validation_rmse_and_reports_test(planted_dataset) -> None:
-    reports, summary = run_rating("biasedmf", planted_dataset, seeds=[0, 1], options=FAST, progress=False)
+    reports, summary = run_rating("biasedmf", planted_dataset, seeds=[0, 1], options=FAST,
+                                  progress=False)
     assert set(summary) == {"rmse", "mae"} and summary["rmse"][0] < 1.0
     for report in reports:
         history = [r["valid/rmse"] for r in report.training["history"]]
@@ -29,7 +30,8 @@ def test_runner_minimises_validation_rmse_and_reports_test(planted_dataset) -> N
 
 
 def test_runner_refuses_data_without_ratings_and_ranking_models(planted_dataset) -> None:
-    bare = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(planted_dataset.interactions, weights=None))
+    bare = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(
+        planted_dataset.interactions, weights=None))
     with pytest.raises(DataError, match="needs labels or ratings"):
         run_rating("biasedmf", bare, options=FAST, progress=False)
     with pytest.raises(ConfigError, match="is not a rating model"):
@@ -37,7 +39,8 @@ def test_runner_refuses_data_without_ratings_and_ranking_models(planted_dataset)
 
 
 def fit(name: str, dataset, train, text_model) -> object:
-    options = {**FAST, "epochs": 40} | ({"text_model": str(text_model), "text_dropout": 0.0} if name == "text_mf" else {})
+    options = {**FAST, "epochs": 40} | ({"text_model": str(text_model), "text_dropout": 0.0}
+                                        if name == "text_mf" else {})
     model_config, train_config = build_configs(name, options)
     with seeded_torch(0):
         model = build(name, model_config, dataset)
@@ -48,20 +51,24 @@ def fit(name: str, dataset, train, text_model) -> object:
 def test_text_rates_items_nobody_rated_from_their_genre(planted_dataset, tiny_bert) -> None:
     inter = planted_dataset.interactions
     ratings = np.where(inter.items < 20, 5.0, 1.0)  # the genre decides the rating
-    dataset = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(inter, weights=ratings))
+    dataset = dataclasses.replace(planted_dataset,
+                                  interactions=dataclasses.replace(inter, weights=ratings))
     cold = np.isin(inter.items, [3, 4, 33, 34])
     train, test = dataset.interactions.select(~cold), dataset.interactions.select(cold)
-    errors = {name: rating_metrics(fit(name, dataset, train, tiny_bert), test)["rmse"] for name in ("biasedmf", "text_mf")}
+    errors = {name: rating_metrics(fit(name, dataset, train, tiny_bert), test)["rmse"]
+              for name in ("biasedmf", "text_mf")}
     assert errors["text_mf"] < 0.5 * errors["biasedmf"], errors
 
 
 def test_autorec_reads_the_item_text_of_items_nobody_rated(planted_dataset, tiny_bert) -> None:
     inter = planted_dataset.interactions
     ratings = np.where(inter.items < 20, 5.0, 1.0)
-    dataset = dataclasses.replace(planted_dataset, interactions=dataclasses.replace(inter, weights=ratings))
+    dataset = dataclasses.replace(planted_dataset,
+                                  interactions=dataclasses.replace(inter, weights=ratings))
     cold = np.isin(inter.items, [3, 4, 33, 34])
     train, test = dataset.interactions.select(~cold), dataset.interactions.select(cold)
-    options = {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01, "progress": False}
+    options = {"epochs": 60, "batch_size": 8, "learning_rate": 0.01, "hidden_size": 16, "l2": 0.01,
+               "progress": False}
     errors = {}
     for name in ("autorec", "text_autorec"):
         extra = {"text_model": str(tiny_bert)} if name == "text_autorec" else {}

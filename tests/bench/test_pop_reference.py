@@ -18,7 +18,8 @@ def test_popularity_on_beauty_agrees_with_the_reference(shared_data) -> None:
     tool = shared_data.parent / "tools" / "pop_reference.py"
     if not tool.exists():
         pytest.skip(f"{tool} is absent")
-    printed = subprocess.run([sys.executable, str(tool), str(beauty)], capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run([sys.executable, str(tool), str(beauty)], capture_output=True,
+                             text=True, check=True).stdout
     # "train: HR@10 [pes, opt] NDCG@10 [pes, opt]": popularity counted on training items only
     line = next(row for row in printed.splitlines() if row.startswith("train:"))
     hr_low, hr_high, ndcg_low, ndcg_high = map(float, re.findall(r"[\d.]+(?=[,\]])", line))

@@ -15,7 +15,8 @@ def test_attributes_follow_item_indices(tmp_path) -> None:
     dataset = load_dataset(tmp_path / "seq.txt")
     dataset, vocab = with_item_attributes(dataset, tmp_path / "attrs.json")
     assert vocab.to_json() == ["5", "7"]
-    by_raw = {raw: dataset.item_side.attributes[i].tolist() for i, raw in enumerate(dataset.item_vocab.to_json())}
+    by_raw = {raw: dataset.item_side.attributes[i].tolist()
+              for i, raw in enumerate(dataset.item_vocab.to_json())}
     assert by_raw == {"10": [0, 1], "20": [], "30": [1]}
 
 

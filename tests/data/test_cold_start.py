@@ -38,7 +38,8 @@ def test_cold_items_never_reach_training(data) -> None:
 
 def test_new_users_keep_one_to_three_latest_events(data) -> None:
     inter = data.interactions
-    split = cold_start_split(inter, cold_item_fraction=0.1, new_user_fraction=0.2, new_user_history=3, seed=0)
+    split = cold_start_split(inter, cold_item_fraction=0.1, new_user_fraction=0.2,
+                             new_user_history=3, seed=0)
     base = leave_one_out(inter)
     cold_free = base.train.select(~np.isin(base.train.items, split.cold_items))
     counts = split.train.user_counts()[split.new_users]
@@ -68,7 +69,8 @@ def test_same_seed_same_split_and_bad_options(data) -> None:
 
 
 def test_groups_partition_the_targets_and_match_plain_metrics(data) -> None:
-    split = cold_start_split(data.interactions, cold_item_fraction=0.2, new_user_fraction=0.2, seed=0)
+    split = cold_start_split(data.interactions, cold_item_fraction=0.2, new_user_fraction=0.2,
+                             seed=0)
     groups = target_groups(split, "test")
     assert (groups["warm_items"] ^ groups["cold_items"]).all()
     assert (groups["new_users"] ^ groups["known_users"]).all()
@@ -79,7 +81,8 @@ def test_groups_partition_the_targets_and_match_plain_metrics(data) -> None:
     assert by_group["cold_items"].metrics["hr@20"] == 0.0  # popularity never scores an unseen item
     # the overall mean is the target-weighted mean of the warm and cold groups
     n_warm, n_cold = groups["warm_items"].sum(), groups["cold_items"].sum()
-    mixed = (by_group["warm_items"].metrics["ndcg@10"] * n_warm + by_group["cold_items"].metrics["ndcg@10"] * n_cold)
+    mixed = (by_group["warm_items"].metrics["ndcg@10"] * n_warm
+             + by_group["cold_items"].metrics["ndcg@10"] * n_cold)
     assert mixed / (n_warm + n_cold) == pytest.approx(overall.metrics["ndcg@10"])
 
 

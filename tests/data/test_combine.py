@@ -17,13 +17,16 @@ def test_sources_stay_apart_and_text_fields_are_united(planted_dataset) -> None:
     combined = concat_datasets([planted_dataset, other])
     n_users, n_items = planted_dataset.n_users, planted_dataset.n_items
     assert (combined.n_users, combined.n_items) == (2 * n_users, 2 * n_items)
-    assert combined.item_vocab.raw([0, n_items])[1] == "other:" + planted_dataset.item_vocab.raw([0])[0]
-    second = combined.interactions.select(np.arange(len(planted_dataset.interactions), len(combined.interactions)))
+    assert (combined.item_vocab.raw([0, n_items])[1]
+            == "other:" + planted_dataset.item_vocab.raw([0])[0])
+    second = combined.interactions.select(np.arange(len(planted_dataset.interactions),
+                                                    len(combined.interactions)))
     assert second.users.min() >= n_users and second.items.min() >= n_items
     titles = combined.item_side.text["title"]
     assert titles[0] == planted_dataset.item_side.text["title"][0] and titles[n_items] == ""
-    np.testing.assert_array_equal(combined.interactions.weights[: len(planted_dataset.interactions)],
-                                  planted_dataset.interactions.weights)
+    np.testing.assert_array_equal(
+        combined.interactions.weights[: len(planted_dataset.interactions)],
+        planted_dataset.interactions.weights)
     with pytest.raises(DataError, match="distinct names"):
         concat_datasets([planted_dataset, planted_dataset])
 

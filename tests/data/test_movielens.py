@@ -26,7 +26,8 @@ TAGS = (
 )
 
 
-def write_folder(folder: Path, ratings: str = RATINGS, movies: str = MOVIES, tags: str | None = TAGS) -> Path:
+def write_folder(folder: Path, ratings: str = RATINGS, movies: str = MOVIES,
+                 tags: str | None = TAGS) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "ratings.csv").write_bytes(ratings.encode())
     (folder / "movies.csv").write_bytes(movies.encode())
@@ -55,7 +56,8 @@ def test_tags_file_is_optional(tmp_path: Path) -> None:
 
 
 def test_split_title_handles_ranges_and_titles_without_year() -> None:
-    titles = pd.Series(["Toy Story (1995)", "Death Note (2006–2007)", "Untitled", "Se7en (a.k.a. Seven) (1995) "])
+    titles = pd.Series(["Toy Story (1995)", "Death Note (2006–2007)", "Untitled",
+                        "Se7en (a.k.a. Seven) (1995) "])
     title, year = split_title(titles)
     assert title.tolist() == ["Toy Story", "Death Note", "Untitled", "Se7en (a.k.a. Seven)"]
     assert year.tolist() == ["1995", "2006", "", "1995"]
@@ -64,13 +66,16 @@ def test_split_title_handles_ranges_and_titles_without_year() -> None:
 @pytest.mark.parametrize(
     ("movies", "ratings", "message"),
     [
-        (MOVIES.replace("30,Black", "20,Black"), RATINGS, "movies.csv, line 4: movieId '20' is listed twice"),
+        (MOVIES.replace("30,Black", "20,Black"), RATINGS,
+         "movies.csv, line 4: movieId '20' is listed twice"),
         (MOVIES, RATINGS + "3,77,1.0,5\r\n", "movieId '77' is rated but not listed in movies.csv"),
         (MOVIES.replace("genres", "kinds"), RATINGS, "missing column(s) genres"),
-        (MOVIES.replace("Comedy|Drama", "Comedy,Drama"), RATINGS, "expected 3 fields like the header"),
+        (MOVIES.replace("Comedy|Drama", "Comedy,Drama"), RATINGS,
+         "expected 3 fields like the header"),
     ],
 )
-def test_malformed_folders_raise_data_error(tmp_path: Path, movies: str, ratings: str, message: str) -> None:
+def test_malformed_folders_raise_data_error(tmp_path: Path, movies: str, ratings: str,
+                                            message: str) -> None:
     folder = write_folder(tmp_path / "ml", ratings=ratings, movies=movies)
     with pytest.raises(DataError) as error:
         load_dataset(folder)

@@ -13,7 +13,8 @@ def test_padded_sequences_are_right_aligned_one_based_and_truncated() -> None:
                          timestamps=np.array([1.0, 2.0, 3.0, 0.5, 5.0]))
     hist = UserHistories.from_interactions(inter)
     # user 1 in time order: 6 (t=.5), 4 (t=1), 5 (t=3); user 0: 2, 3; user 2: none
-    assert hist.padded(np.array([0, 1, 2]), 4).tolist() == [[0, 0, 3, 4], [0, 7, 5, 6], [0, 0, 0, 0]]
+    assert hist.padded(np.array([0, 1, 2]), 4).tolist() == [[0, 0, 3, 4], [0, 7, 5, 6],
+                                                            [0, 0, 0, 0]]
     assert hist.padded(np.array([1]), 2).tolist() == [[5, 6]]
     assert hist.lengths().tolist() == [2, 3, 0]
 

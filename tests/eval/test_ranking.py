@@ -21,7 +21,8 @@ def fixed_scores(table: np.ndarray):
 
 def histories(pairs: list[tuple[int, int]], n_users: int, n_items: int) -> UserHistories:
     users, items = zip(*pairs, strict=True) if pairs else ((), ())
-    return UserHistories.from_interactions(Interactions(np.array(users), np.array(items), n_users, n_items))
+    return UserHistories.from_interactions(Interactions(np.array(users), np.array(items),
+                                                        n_users, n_items))
 
 
 def targets(pairs: list[tuple[int, int]], n_users: int, n_items: int) -> sp.csr_matrix:
@@ -32,14 +33,16 @@ def targets(pairs: list[tuple[int, int]], n_users: int, n_items: int) -> sp.csr_
 def test_history_is_masked_and_the_target_ranked_among_the_rest() -> None:
     # item scores 5 > 4 > 3 > 2 > 1 ; user 0 has seen items 0 and 1 -> target item 3 ranks 2nd
     scores = np.array([[5.0, 4.0, 3.0, 2.0, 1.0]])
-    ranking = rank_all(fixed_scores(scores), histories([(0, 0), (0, 1)], 1, 5), targets([(0, 3)], 1, 5), k_max=3)
+    ranking = rank_all(fixed_scores(scores), histories([(0, 0), (0, 1)], 1, 5),
+                       targets([(0, 3)], 1, 5), k_max=3)
     assert ranking.ranks.tolist() == [[2.0]]
     assert ranking.top_items.tolist() == [[2, 3, 4]]
 
 
 def test_a_reconsumed_target_stays_rankable() -> None:
     scores = np.array([[5.0, 4.0, 3.0]])
-    ranking = rank_all(fixed_scores(scores), histories([(0, 0), (0, 1)], 1, 3), targets([(0, 0)], 1, 3))
+    ranking = rank_all(fixed_scores(scores), histories([(0, 0), (0, 1)], 1, 3),
+                       targets([(0, 0)], 1, 3))
     assert ranking.ranks.tolist() == [[1.0]]
 
 
@@ -52,7 +55,8 @@ def test_ties_pessimistic_and_optimistic() -> None:
 
 def test_constant_scores_get_no_credit_under_pessimistic_ties() -> None:
     scores = np.zeros((3, 50))
-    ranking = rank_all(fixed_scores(scores), histories([], 3, 50), targets([(0, 1), (1, 2), (2, 3)], 3, 50))
+    ranking = rank_all(fixed_scores(scores), histories([], 3, 50),
+                       targets([(0, 1), (1, 2), (2, 3)], 3, 50))
     assert (ranking.ranks == 50).all()
 
 
@@ -88,7 +92,8 @@ def test_ranks_agree_with_a_brute_force_oracle() -> None:
     scores = rng.integers(0, 4, (n_users, n_items)).astype(float)  # many ties
     ctx_pairs = [(u, int(i)) for u in range(n_users) for i in rng.choice(n_items, 4, replace=False)]
     tgt_pairs = [(u, int(rng.integers(n_items))) for u in range(n_users)]
-    ranking = rank_all(fixed_scores(scores), histories(ctx_pairs, n_users, n_items), targets(tgt_pairs, n_users, n_items))
+    ranking = rank_all(fixed_scores(scores), histories(ctx_pairs, n_users, n_items),
+                       targets(tgt_pairs, n_users, n_items))
     for row, (user, target) in enumerate(tgt_pairs):
         seen = {i for u, i in ctx_pairs if u == user} - {target}
         candidates = [i for i in range(n_items) if i not in seen]

@@ -33,7 +33,8 @@ def test_warm_start_maps_items_by_raw_id_and_copies_the_encoder() -> None:
     report = warm_start(target, Vocab(["c", "x", "a"]), source.state(), Vocab(["a", "b", "c"]))
     assert (report.items_mapped, report.items_new) == (2, 1)
     source_rows, target_rows = source.item_embedding.weight, target.item_embedding.weight
-    assert torch.equal(target_rows[1], source_rows[3]) and torch.equal(target_rows[3], source_rows[1])
+    assert (torch.equal(target_rows[1], source_rows[3])
+            and torch.equal(target_rows[3], source_rows[1]))
     assert not torch.equal(target_rows[2], source_rows[2])  # x keeps its fresh row
     for name, tensor in source.state().items():
         if name.startswith("sequence_encoder.") and "item_embedding" not in name:
@@ -47,7 +48,8 @@ def test_a_different_encoder_shape_is_refused() -> None:
         warm_start(wider, Vocab(["a", "b", "c"]), source.state(), Vocab(["a", "b", "c"]))
     with pytest.raises(ConfigError, match="conflicts"):
         encoder_options({"hidden_size": 8}, {"hidden_size": 16})
-    assert encoder_options({"hidden_size": 8, "n_layers": 2}, {"dropout": 0.2}) == {"dropout": 0.2, "hidden_size": 8, "n_layers": 2}
+    assert encoder_options({"hidden_size": 8, "n_layers": 2}, {"dropout": 0.2}) == {
+        "dropout": 0.2, "hidden_size": 8, "n_layers": 2}
     inherited = encoder_options({"norm": "pre", "positions": "from_start", "dropout": 0.5}, {})
     assert inherited == {"norm": "pre", "positions": "from_start"}  # meaning, not regularisation
 
@@ -104,10 +106,12 @@ def test_unknown_strategy_is_a_config_error() -> None:
 
 def test_pretrain_then_finetune_in_two_calls(planted_dataset, tmp_path) -> None:
     options = {**SMALL, "epochs": 3, "batch_size": 16, "learning_rate": 0.01}
-    pre = run("pretrainer", planted_dataset, options=options, output=tmp_path / "pre", progress=False)
+    pre = run("pretrainer", planted_dataset, options=options, output=tmp_path / "pre",
+              progress=False)
     assert set(pre.training["history"][0]) >= {"loss/masked", "loss/next", "loss/contrastive"}
     reports = finetune(tmp_path / "pre" / "checkpoint", planted_dataset, strategy="lora",
-                       options={"epochs": 2, "batch_size": 16, "dropout": 0.1}, output=tmp_path / "ft", progress=False)
+                       options={"epochs": 2, "batch_size": 16, "dropout": 0.1},
+                       output=tmp_path / "ft", progress=False)
     transfer = reports[0].transfer
     assert transfer["strategy"] == "lora" and transfer["items_new"] == 0
     assert transfer["items_mapped"] == planted_dataset.n_items

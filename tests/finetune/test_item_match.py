@@ -1,4 +1,5 @@
-"""Matching items across catalogues: raw ids, or normalised text fields with a containment fallback."""
+"""Matching items across catalogues: raw ids, or normalised text fields with a containment
+fallback."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def test_parse_fields() -> None:
 
 def test_keys_use_common_labels_and_raw_ids_by_default() -> None:
     vocab = Vocab(["7", "9"])
-    text = {"movie_title": np.array(["Heat", ""], dtype=object), "release_year": np.array(["1995", ""], dtype=object)}
+    text = {"movie_title": np.array(["Heat", ""], dtype=object),
+            "release_year": np.array(["1995", ""], dtype=object)}
     assert item_keys(vocab, text) == [("7",), ("9",)]
     assert item_keys(vocab, text, ("title", "year")) == [("heat", "1995"), None]  # no text: no key
     with pytest.raises(ConfigError, match="cannot match items by genres"):

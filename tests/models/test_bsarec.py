@@ -45,7 +45,8 @@ def bsarec(config: BSARecConfig) -> SASRec:
 
 def model(norm: str) -> SASRec:
     with seeded_torch(0):
-        return bsarec(BSARecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm, smoothing_window=3)).eval()
+        return bsarec(BSARecConfig(hidden_size=8, inner_size=16, max_len=6, norm=norm,
+                                   smoothing_window=3)).eval()
 
 
 @pytest.mark.parametrize("norm", ["pre", "post"])
@@ -57,7 +58,8 @@ def test_states_ignore_padding_and_later_items(norm: str) -> None:
         first = bsarec.encode(torch.tensor([[3, 4, 5, 9]]))
         second = bsarec.encode(torch.tensor([[3, 4, 5, 7]]))
     torch.testing.assert_close(short, padded[:, 3:])
-    torch.testing.assert_close(first[:, :3], second[:, :3])  # earlier states never see the last item
+    # earlier states never see the last item
+    torch.testing.assert_close(first[:, :3], second[:, :3])
     assert not torch.allclose(first[:, 3], second[:, 3])
 
 

@@ -1,4 +1,5 @@
-"""CL4SRec and DuoRec pieces: item similarity, same-target positives, the views each batch carries."""
+"""CL4SRec and DuoRec pieces: item similarity, same-target positives, the views each batch
+carries."""
 
 from __future__ import annotations
 
@@ -56,11 +57,13 @@ def test_duorec_positive_shares_the_rows_last_target(planted_dataset) -> None:
     batch = next(iter(task.batches(16, np.random.default_rng(0))))
     assert torch.equal(batch.first_view, batch.inputs)
     # every positive is a real prefix: it occurs in some user's history right before the target
-    for positive, target in zip(batch.second_view.numpy(), batch.targets[:, -1].numpy(), strict=True):
+    for positive, target in zip(batch.second_view.numpy(), batch.targets[:, -1].numpy(),
+                                strict=True):
         items = positive[positive > 0] - 1
         found = any(
             list(seq[max(0, p - len(items)):p]) == list(items) and seq[p] == target - 1
-            for seq in (histories.items[histories.offsets[u]:histories.offsets[u + 1]] for u in range(histories.n_users))
+            for seq in (histories.items[histories.offsets[u]:histories.offsets[u + 1]]
+                        for u in range(histories.n_users))
             for p in range(len(items), len(seq))
         )
         assert found

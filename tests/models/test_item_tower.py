@@ -10,7 +10,8 @@ from pretrec.nn.item_tower import ItemTower, MoEAdaptor
 
 def tower(fusion: str, adaptor: str = "linear") -> ItemTower:
     torch.manual_seed(0)
-    built = ItemTower(n_tokens=6, n_items=4, hidden=3, text_dim=5, fusion=fusion, adaptor=adaptor, dropout=0.0, n_experts=2)
+    built = ItemTower(n_tokens=6, n_items=4, hidden=3, text_dim=5, fusion=fusion, adaptor=adaptor,
+                      dropout=0.0, n_experts=2)
     features = torch.randn(4, 5)
     features[3] = features[2]  # items 3 and 4 have the same text
     built.set_text_features(features)
@@ -24,7 +25,8 @@ def test_text_fusion_reads_only_text_for_items() -> None:
     assert torch.equal(out[0], torch.zeros(3))  # padding
     assert torch.allclose(out[3], out[4])  # same text, same vector: ids play no part
     assert torch.allclose(out[1], t.adaptor(t.text_features[1]))
-    assert torch.allclose(out[5], t.id_embedding.weight[1])  # a special token has no text: its ID vector
+    # a special token has no text: its ID vector
+    assert torch.allclose(out[5], t.id_embedding.weight[1])
     assert torch.allclose(t.weight, out)
 
 
@@ -42,9 +44,11 @@ def test_id_and_sum_fusions() -> None:
     only_id = tower("id")
     assert torch.allclose(only_id(ids), only_id.id_embedding(ids))
     both = tower("text+id")
-    expected = both.adaptor(both.text_features[ids]) * (ids > 0).unsqueeze(-1) + both.id_embedding(ids)
+    expected = (both.adaptor(both.text_features[ids]) * (ids > 0).unsqueeze(-1)
+                + both.id_embedding(ids))
     assert torch.allclose(both(ids), expected)
-    assert not torch.allclose(both(torch.tensor([3])), both(torch.tensor([4])))  # IDs tell them apart
+    # IDs tell them apart
+    assert not torch.allclose(both(torch.tensor([3])), both(torch.tensor([4])))
 
 
 def test_moe_adaptor_by_hand() -> None:
@@ -68,8 +72,8 @@ def test_bad_settings_and_shapes() -> None:
 
 def test_id_dropout_drops_id_vectors_in_training_only() -> None:
     torch.manual_seed(0)
-    t = ItemTower(n_tokens=2002, n_items=2000, hidden=3, text_dim=5, fusion="text+id", adaptor="linear",
-                  dropout=0.0, id_dropout=0.5)
+    t = ItemTower(n_tokens=2002, n_items=2000, hidden=3, text_dim=5, fusion="text+id",
+                  adaptor="linear", dropout=0.0, id_dropout=0.5)
     ids = torch.arange(1, 2001)
     text_only = t.adaptor(t.text_features[ids])
     full = text_only + t.id_embedding(ids)
@@ -80,7 +84,8 @@ def test_id_dropout_drops_id_vectors_in_training_only() -> None:
     assert torch.allclose(t(ids), full)
     special = torch.tensor([2001])
     t.train()
-    assert torch.allclose(t(special), t.id_embedding(special))  # a special token always keeps its ID
+    # a special token always keeps its ID
+    assert torch.allclose(t(special), t.id_embedding(special))
 
 
 def test_text_variants_are_read_in_training_only() -> None:
@@ -92,7 +97,8 @@ def test_text_variants_are_read_in_training_only() -> None:
     read = t._text_of(ids)
     options = torch.stack([t.text_features[ids], t.text_variants[0, ids], t.text_variants[1, ids]])
     matches = (read[None] == options).all(-1)  # which source each row came from
-    assert matches.any(0).all() and matches.any(1).all()  # every row from one of them; all three used
+    # every row from one of them; all three used
+    assert matches.any(0).all() and matches.any(1).all()
     t.eval()
     assert torch.equal(t._text_of(ids), t.text_features[ids])
     assert "text_variants" not in t.state_dict()  # augmentations are not part of the model

@@ -15,7 +15,8 @@ def model(norm: str = "post", positions: str = "from_end") -> SASRec:
     return SASRec(config, n_users=1, n_items=10).eval()
 
 
-@pytest.mark.parametrize(("norm", "positions"), [("pre", "from_end"), ("post", "from_end"), ("post", "from_start")])
+@pytest.mark.parametrize(("norm", "positions"),
+                         [("pre", "from_end"), ("post", "from_end"), ("post", "from_start")])
 def test_left_padding_does_not_change_states(norm: str, positions: str) -> None:
     sasrec = model(norm, positions)
     with torch.no_grad():
@@ -54,12 +55,16 @@ def test_length_groups_give_the_loss_of_the_whole_padded_batch() -> None:
     from pretrec.tasks.next_item import next_item_loss
 
     torch.manual_seed(0)
-    sasrec = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=1), 1, 10).eval()
-    inputs = torch.tensor([[0, 0, 0, 0, 3, 4], [1, 2, 3, 4, 5, 6], [0, 0, 0, 7, 8, 9], [0, 0, 0, 0, 0, 2]])
-    targets = torch.tensor([[0, 0, 0, 0, 4, 5], [2, 3, 4, 5, 6, 7], [0, 0, 0, 8, 9, 1], [0, 0, 0, 0, 0, 3]])
+    sasrec = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=1),
+                    1, 10).eval()
+    inputs = torch.tensor([[0, 0, 0, 0, 3, 4], [1, 2, 3, 4, 5, 6], [0, 0, 0, 7, 8, 9],
+                           [0, 0, 0, 0, 0, 2]])
+    targets = torch.tensor([[0, 0, 0, 0, 4, 5], [2, 3, 4, 5, 6, 7], [0, 0, 0, 8, 9, 1],
+                            [0, 0, 0, 0, 0, 3]])
     batch = SequenceBatch(torch.arange(4), inputs, targets)
     whole = next_item_loss(sasrec, batch, sasrec.config.length_groups)
-    grouped = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=3), 1, 10).eval()
+    grouped = SASRec(SASRecConfig(hidden_size=8, inner_size=16, max_len=6, length_groups=3),
+                     1, 10).eval()
     grouped.load_state_dict(sasrec.state_dict())
     torch.testing.assert_close(next_item_loss(grouped, batch, grouped.config.length_groups), whole)
     with torch.no_grad():

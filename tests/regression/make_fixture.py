@@ -1,5 +1,6 @@
 """Write the regression record's tiny dataset: RecBole atomic files with ratings, item text and
-user features, and an item -> attributes JSON, drawn from the seeded synthetic generator (run once; the files are committed).
+user features, and an item -> attributes JSON, drawn from the seeded synthetic generator (run
+once; the files are committed).
 
     python tests/regression/make_fixture.py
 """
@@ -23,7 +24,8 @@ def main() -> None:
     # a rating: how much the user likes the item's topic, plus noise, on 1..5 stars
     taste = truth.user_taste[inter.users, truth.item_topic[inter.items]]  # (n,)
     rng = np.random.default_rng(5)
-    stars = np.clip(np.rint(1.0 + 12.0 * taste + rng.normal(0.0, 0.7, len(inter))), 1, 5).astype(int)
+    stars = np.clip(np.rint(1.0 + 12.0 * taste + rng.normal(0.0, 0.7, len(inter))), 1,
+                    5).astype(int)
     FOLDER.mkdir(parents=True, exist_ok=True)
     users, items = dataset.user_vocab.raw(inter.users), dataset.item_vocab.raw(inter.items)
     with open(FOLDER / "tiny.inter", "w") as out:
@@ -33,18 +35,22 @@ def main() -> None:
     text = dataset.item_side.text
     with open(FOLDER / "tiny.item", "w") as out:
         out.write("item_id:token\ttitle:token_seq\tgenres:token_seq\n")
-        for item, title, genre in zip(dataset.item_vocab.raw_ids, text["title"], text["genres"], strict=True):
+        for item, title, genre in zip(dataset.item_vocab.raw_ids, text["title"], text["genres"],
+                                      strict=True):
             out.write(f"{item}\t{title}\t{genre}\n")
     attributes = {raw: [f"topic{t}", f"brand{b}"] for raw, t, b in
                   zip(dataset.item_vocab.raw_ids, truth.item_topic, truth.item_brand, strict=True)}
-    lines = ",\n".join(f"{json.dumps(raw)}: {json.dumps(values)}" for raw, values in attributes.items())
+    lines = ",\n".join(f"{json.dumps(raw)}: {json.dumps(values)}"
+                       for raw, values in attributes.items())
     (FOLDER.parent / "tiny_item2attributes.json").write_text("{\n" + lines + "\n}\n")
     ages = rng.integers(18, 70, inter.n_users)
     genders = np.where(rng.random(inter.n_users) < 0.5, "F", "M")
-    jobs = np.array(["student", "engineer", "artist", "writer", "doctor"])[rng.integers(0, 5, inter.n_users)]
+    jobs = np.array(["student", "engineer", "artist", "writer", "doctor"])[
+        rng.integers(0, 5, inter.n_users)]
     with open(FOLDER / "tiny.user", "w") as out:
         out.write("user_id:token\tage:token\tgender:token\toccupation:token\n")
-        for user, age, gender, job in zip(dataset.user_vocab.raw_ids, ages, genders, jobs, strict=True):
+        for user, age, gender, job in zip(dataset.user_vocab.raw_ids, ages, genders, jobs,
+                                          strict=True):
             out.write(f"{user}\t{age}\t{gender}\t{job}\n")
 
 

@@ -38,13 +38,16 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     "pop": ("run", ["--model", "pop"], []),
     "itemknn": ("run", ["--model", "itemknn"], ["neighbours=20", "shrink=10"]),
     "ease": ("run", ["--model", "ease"], ["l2=50"]),
-    "ease_sampled": ("run", ["--model", "ease", "--protocol", "sampled", "--sampler", "popularity"], ["l2=50"]),
-    "ease_filtered": ("run", ["--model", "ease", "--min-rating", "3", "--dedup", "--k-core", "4"], ["l2=50"]),
+    "ease_sampled": ("run", ["--model", "ease", "--protocol", "sampled", "--sampler", "popularity"],
+                     ["l2=50"]),
+    "ease_filtered": ("run", ["--model", "ease", "--min-rating", "3", "--dedup", "--k-core", "4"],
+                      ["l2=50"]),
     "ease_temporal": ("run", ["--model", "ease", "--split", "temporal"], ["l2=50"]),
     "bprmf": ("run", ["--model", "bprmf"], NEURAL_MF),
     "bprmf_seeds": ("run", ["--model", "bprmf", "--seeds", "0,1"], NEURAL_MF),
     "gru4rec": ("run", ["--model", "gru4rec"],
-                ["epochs=3", "patience=3", "batch_size=64", "learning_rate=0.005", "hidden_size=16", "max_len=20"]),
+                ["epochs=3", "patience=3", "batch_size=64", "learning_rate=0.005", "hidden_size=16",
+                 "max_len=20"]),
     "sasrec": ("run", ["--model", "sasrec"], SEQUENCE),
     "sasrec_seed1": ("run", ["--model", "sasrec", "--seeds", "1"], SEQUENCE),
     "bsarec": ("run", ["--model", "bsarec"], SEQUENCE),
@@ -54,39 +57,47 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     "duorec": ("run", ["--model", "duorec"], SEQUENCE),
     "pretrain": ("pretrain", ["--item-attributes", str(ATTRIBUTES), "--objective", "masked",
                               "--objective", "next", "--objective", "contrastive=0.1",
-                              "--objective", "attribute=0.5", "--objective", "segment=0.2"], SEQUENCE),
+                              "--objective", "attribute=0.5", "--objective", "segment=0.2"],
+                 SEQUENCE),
     "pretrain_masked_only": ("pretrain", ["--objective", "masked"], SEQUENCE),
-    "finetune_full": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "full"], SEQUENCE),
-    "finetune_frozen": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "frozen"], SEQUENCE),
+    "finetune_full": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "full"],
+                      SEQUENCE),
+    "finetune_frozen": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "frozen"],
+                        SEQUENCE),
     "finetune_lora": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "lora",
                                    "--lora-rank", "4"], SEQUENCE),
-    "finetune_zero_shot": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--strategy", "zero_shot"],
+    "finetune_zero_shot": ("finetune", ["--init", "{out}/pretrain/checkpoint",
+                                        "--strategy", "zero_shot"],
                            SEQUENCE),
     "finetune_cl4srec": ("finetune", ["--init", "{out}/pretrain/checkpoint", "--model", "cl4srec",
                                       "--match-items", "title,genres"], SEQUENCE),
     "text_profile": ("run", ["--model", "text_profile"], TEXT),
     "text_sasrec": ("run", ["--model", "text_sasrec"], [*SEQUENCE, *TEXT]),
     "text_sasrec_cold": ("run", ["--model", "text_sasrec", "--split", "cold"],
-                         [*SEQUENCE, *TEXT, "adaptor=linear", "contrastive_weight=0.1", "text_views=1",
-                          "score_similarity=cosine"]),
-    "finetune_text_adaptor": ("finetune", ["--init", "{out}/text_sasrec/checkpoint", "--model", "text_sasrec",
-                                           "--strategy", "adaptor"], [*SEQUENCE, *TEXT]),
+                         [*SEQUENCE, *TEXT, "adaptor=linear", "contrastive_weight=0.1",
+                          "text_views=1", "score_similarity=cosine"]),
+    "finetune_text_adaptor": ("finetune", ["--init", "{out}/text_sasrec/checkpoint",
+                                           "--model", "text_sasrec", "--strategy", "adaptor"],
+                              [*SEQUENCE, *TEXT]),
     "ensemble": ("run", ["--model", "ensemble"],
                  ["members={out}/ease/checkpoint,{out}/itemknn/checkpoint", "combine=zscore"]),
     "rate_biasedmf": ("rate", ["--model", "biasedmf"], [*NEURAL_MF, "l2=0.001"]),
-    "rate_biasedmf_norefit": ("rate", ["--model", "biasedmf", "--no-refit"], [*NEURAL_MF, "l2=0.001"]),
+    "rate_biasedmf_norefit": ("rate", ["--model", "biasedmf", "--no-refit"],
+                              [*NEURAL_MF, "l2=0.001"]),
     "rate_text_mf": ("rate", ["--model", "text_mf"], [*NEURAL_MF, *TEXT, "l2=0.001"]),
     "rate_autorec": ("rate", ["--model", "autorec"],
-                     ["epochs=4", "patience=4", "batch_size=64", "learning_rate=0.01", "hidden_size=32"]),
+                     ["epochs=4", "patience=4", "batch_size=64", "learning_rate=0.01",
+                      "hidden_size=32"]),
     "rate_text_autorec": ("rate", ["--model", "text_autorec"],
-                          ["epochs=4", "patience=4", "batch_size=64", "learning_rate=0.01", "hidden_size=32",
-                           *TEXT]),
+                          ["epochs=4", "patience=4", "batch_size=64", "learning_rate=0.01",
+                           "hidden_size=32", *TEXT]),
     "click_mf": ("click", ["--model", "mf_click"], NEURAL_MF),
-    "click_mf_sampled": ("click", ["--model", "mf_click", "--labels", "sampled", "--negatives", "2"], NEURAL_MF),
+    "click_mf_sampled": ("click", ["--model", "mf_click", "--labels", "sampled",
+                                   "--negatives", "2"], NEURAL_MF),
     "click_text": ("click", ["--model", "text_click"], [*NEURAL_MF, *TEXT]),
     "click_text_lora": ("click", ["--model", "text_click", "--no-refit"],
-                        ["epochs=1", "patience=1", "learning_rate=0.01", "embedding_dim=16", "items_per_batch=32",
-                         "encoder_tuning=lora", "lora_rank=2", *TEXT]),
+                        ["epochs=1", "patience=1", "learning_rate=0.01", "embedding_dim=16",
+                         "items_per_batch=32", "encoder_tuning=lora", "lora_rank=2", *TEXT]),
 }
 
 
@@ -110,15 +121,18 @@ def figures_of(report: dict) -> dict[str, float]:
     return {k: float(v) for k, v in flat.items()}
 
 
-def run_cases(out: Path, names: list[str] | None = None) -> Iterator[tuple[str, dict[str, float], float]]:
-    """Run the cases in order (later ones read earlier checkpoints); yields (name, figures, seconds)."""
+def run_cases(out: Path,
+              names: list[str] | None = None) -> Iterator[tuple[str, dict[str, float], float]]:
+    """Run the cases in order (later ones read earlier checkpoints); yields (name, figures,
+    seconds)."""
     from pretrec.cli import main
 
     for name in names or list(CASES):
         started = time.perf_counter()
         code = main(case_argv(name, out))
         if code != 0:
-            raise RuntimeError(f"case {name} exited {code}: pretrec {' '.join(case_argv(name, out))}")
+            raise RuntimeError(f"case {name} exited {code}: "
+                               f"pretrec {' '.join(case_argv(name, out))}")
         report = json.loads((out / name / "report.json").read_text())
         yield name, figures_of(report), time.perf_counter() - started
 
@@ -154,7 +168,8 @@ def differences(expected: dict[str, float], measured: dict[str, float]) -> list[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="store the figures in figures.json")
-    parser.add_argument("--demo", action="store_true", help="also record the demo table (about 2 minutes)")
+    parser.add_argument("--demo", action="store_true",
+                        help="also record the demo table (about 2 minutes)")
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
     isolate()
@@ -165,7 +180,8 @@ def main() -> int:
         for name, figures, seconds in run_cases(out, args.cases or None):
             measured[name] = figures
             diff = differences(stored[name], figures) if name in stored else ["not recorded"]
-            print(f"{name:<24} {seconds:6.1f}s  {'same' if not diff else '; '.join(diff[:3])}", flush=True)
+            print(f"{name:<24} {seconds:6.1f}s  {'same' if not diff else '; '.join(diff[:3])}",
+                  flush=True)
         if args.demo:
             measured |= run_demo(out)
     if args.write:

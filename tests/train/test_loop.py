@@ -57,7 +57,8 @@ def test_best_validation_epoch_is_restored_and_patience_stops(planted_dataset) -
 
 def test_tensorboard_logs_losses(planted_dataset, tmp_path) -> None:
     split = leave_one_out(planted_dataset.interactions)
-    config = TrainConfig(epochs=1, batch_size=64, progress=False, tensorboard_dir=str(tmp_path / "tb"))
+    config = TrainConfig(epochs=1, batch_size=64, progress=False,
+                         tensorboard_dir=str(tmp_path / "tb"))
     fit_built("bprmf", make_model(split), split.train, seed=0, train_config=config)
     assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
 
@@ -72,10 +73,11 @@ def test_forced_bf16_trains_a_transformer_on_cpu(planted_dataset) -> None:
     from pretrec.models.sasrec import SASRec, SASRecConfig
 
     with seeded_torch(0):
-        model = SASRec(SASRecConfig(hidden_size=16, inner_size=32, max_len=10), planted_dataset.n_users,
-                       planted_dataset.n_items)
-    result = fit_built("sasrec", model, planted_dataset.interactions, planted_dataset, train_config=TrainConfig(
-        epochs=3, batch_size=32, learning_rate=0.01, mixed_precision="bf16", progress=False))
+        model = SASRec(SASRecConfig(hidden_size=16, inner_size=32, max_len=10),
+                       planted_dataset.n_users, planted_dataset.n_items)
+    result = fit_built("sasrec", model, planted_dataset.interactions, planted_dataset,
+                       train_config=TrainConfig(epochs=3, batch_size=32, learning_rate=0.01,
+                                                mixed_precision="bf16", progress=False))
     losses = [record["loss/ce"] for record in result.history]
     assert all(np.isfinite(losses)) and losses[-1] < losses[0]
     assert model.item_embedding.weight.dtype == torch.float32  # autocast leaves weights in fp32

@@ -26,7 +26,8 @@ def test_resume_restores_the_task_heads_too(planted_dataset, tmp_path) -> None:
     def fresh():
         with seeded_torch(0):
             model = SequencePretrainer(config, dataset.n_users, dataset.n_items)
-            task = make_task("pretrainer", model, train, side_features("pretrainer", config, dataset))
+            task = make_task("pretrainer", model, train,
+                             side_features("pretrainer", config, dataset))
         return model, task
 
     base = TrainConfig(epochs=4, batch_size=32, progress=False)
