@@ -70,7 +70,8 @@ def load_item_text(directory: str | Path) -> dict[str, np.ndarray] | None:
     path = Path(directory) / ITEM_TEXT
     if not path.exists():
         return None
-    return {name: np.asarray(values, dtype=object) for name, values in json.loads(path.read_text()).items()}
+    return {name: np.asarray(values, dtype=object)
+            for name, values in json.loads(path.read_text()).items()}
 
 
 def read_model_meta(directory: str | Path) -> dict[str, Any]:
@@ -81,7 +82,8 @@ def read_model_meta(directory: str | Path) -> dict[str, Any]:
     return json.loads((directory / MODEL_META).read_text())
 
 
-def build_model(name: str, config: Config, n_users: int, n_items: int, features: SideFeatures | None = None,
+def build_model(name: str, config: Config, n_users: int, n_items: int,
+                features: SideFeatures | None = None,
                 item_vocab: Vocab | None = None) -> Recommender:
     """A new model of registered `name` (with the side `features` it asked for); an ensemble gets
     its saved members attached, checked against `item_vocab` when given."""
@@ -104,7 +106,8 @@ def load_model(directory: str | Path) -> tuple[Any, Vocab | None, Vocab | None]:
     directory = Path(directory)
     meta = read_model_meta(directory)
     entry = MODELS.get(meta["model"])
-    model = build_model(meta["model"], entry.config.from_dict(meta["config"]), meta["n_users"], meta["n_items"])
+    model = build_model(meta["model"], entry.config.from_dict(meta["config"]), meta["n_users"],
+                        meta["n_items"])
     model.load_state(load_file(directory / MODEL_WEIGHTS))
     if isinstance(model, torch.nn.Module):
         model.eval()  # a loaded model scores; dropout stays off until it is trained again

@@ -1,6 +1,7 @@
 """load -> split -> build -> fit (task + loop, selecting on validation) -> evaluate once on test
--> report: the one pipeline. Ranking runs here; rating and click prediction (`pretrec.pipeline.rating`,
-`pretrec.pipeline.click`) fit through the same `fit` and seed runner `run_seeded`.
+-> report: the one pipeline. Ranking runs here; rating and click prediction
+(`pretrec.pipeline.rating`, `pretrec.pipeline.click`) fit through the same `fit` and seed runner
+`run_seeded`.
 
 The Python API the CLI wraps:
 
@@ -86,7 +87,8 @@ def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[C
             known = sorted(model_keys | train_keys)
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ConfigError(f"unknown option '{key}' for model '{model_name}'{hint} (known: {', '.join(known)})")
+            raise ConfigError(f"unknown option '{key}' for model '{model_name}'{hint} "
+                              f"(known: {', '.join(known)})")
     return entry.config.from_dict(model_values), TrainConfig.from_dict(train_values)
 
 
@@ -114,8 +116,9 @@ class Fit:
     seconds: float
 
 
-def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Config, train_config: TrainConfig,
-        seed: int, validator: Validator | None = None, hooks: FitHooks | None = None,
+def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Config,
+        train_config: TrainConfig, seed: int, validator: Validator | None = None,
+        hooks: FitHooks | None = None,
         n_users: int | None = None, n_items: int | None = None) -> Fit:
     """Build `model_name` and fit it on `train`: a neural model under its task by the one loop
     (selecting its epoch with `validator`), a closed-form model by its own `fit`.
@@ -127,7 +130,8 @@ def fit(model_name: str, dataset: Dataset, train: Interactions, model_config: Co
     n_users, n_items = n_users or dataset.n_users, n_items or dataset.n_items
     features = side_features(model_name, model_config, dataset, n_users, n_items)
     with seeded_torch(seed):  # parameter init draws from torch's global RNG
-        model = build_model(model_name, model_config, n_users, n_items, features, dataset.item_vocab)
+        model = build_model(model_name, model_config, n_users, n_items, features,
+                            dataset.item_vocab)
         neural = isinstance(model, NeuralRecommender)
         task = make_task(model_name, model, train, features or NO_FEATURES) if neural else None
         transfer = hooks.before_fit(model)
@@ -155,12 +159,13 @@ def build(model_name: str, config: Config, dataset: Dataset, n_users: int | None
     the side features it asks for computed from `dataset`. Seed torch around it for a
     reproducible initialisation (`pretrec.random.seeded_torch`)."""
     features = side_features(model_name, config, dataset, n_users, n_items)
-    return build_model(model_name, config, n_users or dataset.n_users, n_items or dataset.n_items, features,
-                       dataset.item_vocab)
+    return build_model(model_name, config, n_users or dataset.n_users, n_items or dataset.n_items,
+                       features, dataset.item_vocab)
 
 
-def fit_built(model_name: str, model: Recommender, train: Interactions, dataset: Dataset | None = None,
-              validator: Validator | None = None, train_config: TrainConfig | None = None, seed: int = 0,
+def fit_built(model_name: str, model: Recommender, train: Interactions,
+              dataset: Dataset | None = None, validator: Validator | None = None,
+              train_config: TrainConfig | None = None, seed: int = 0,
               task: Task | None = None) -> TrainResult | None:
     """Fit a model that is already built (registered as `model_name`) on `train`: a closed-form
     model by its `fit` (returns None), a neural model under its task (`make_task`, unless given)
@@ -201,7 +206,8 @@ def fit_and_evaluate(
         train_config = train_config.replace(progress=False)
     has_valid = len(split.valid) > 0
     if not has_valid:
-        log.warning("the split has no validation part: training runs all %d epochs, no selection", train_config.epochs)
+        log.warning("the split has no validation part: training runs all %d epochs, no selection",
+                    train_config.epochs)
     validate = Evaluator(split, "valid", protocol) if has_valid else None
     fitted = fit(model_name, dataset, split.train, model_config, train_config, seed,
                  validator=(lambda m: validate(m.score).metrics) if validate else None, hooks=hooks,
@@ -212,19 +218,25 @@ def fit_and_evaluate(
         valid = validate(model.score)
         valid_metrics, valid_seconds = valid.metrics, valid.seconds
         # per-group validation figures: what cold-start settings are chosen on
-        valid_groups = {name: e.metrics for name, e in evaluate_groups(model.score, split, "valid", protocol).items()}
+        valid_groups = {
+            name: e.metrics
+            for name, e in evaluate_groups(model.score, split, "valid", protocol).items()
+        }
     test = Evaluator(split, "test", protocol, progress=progress)(model.score)
-    groups = {name: e.metrics for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
+    groups = {name: e.metrics
+              for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
     training = {}
     if fitted.result is not None:
         result = fitted.result
         training = {"best_epoch": result.best_epoch, "epochs_run": result.epochs_run,
-                    "best_valid": result.best_metric, "parameters": fitted.parameters, "history": result.history}
+                    "best_valid": result.best_metric, "parameters": fitted.parameters,
+                    "history": result.history}
     report = Report(
         model=model_name,
         metrics=test.metrics,
-        dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(), "users": dataset.n_users,
-                 "items": dataset.n_items, "interactions": len(dataset.interactions)},
+        dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(),
+                 "users": dataset.n_users, "items": dataset.n_items,
+                 "interactions": len(dataset.interactions)},
         split=split.describe(),
         protocol=protocol.describe(),
         seed=seed,
@@ -240,9 +252,11 @@ def fit_and_evaluate(
     )
     if output is not None:
         report.save(output, test.users, test.per_user)
-        checkpoint = save_model(Path(output) / "checkpoint", model, model_name, dataset.user_vocab, dataset.item_vocab)
+        checkpoint = save_model(Path(output) / "checkpoint", model, model_name, dataset.user_vocab,
+                                dataset.item_vocab)
         if dataset.item_side is not None and dataset.item_side.text:
-            save_item_text(checkpoint, dataset.item_side.text)  # lets a fine-tuning match items by text
+            # lets a fine-tuning match items by text
+            save_item_text(checkpoint, dataset.item_side.text)
     return RunResult(report, model, split)
 
 
@@ -260,7 +274,8 @@ def run(
     """Load, split and run one model with one seed; returns the test `Report`.
 
     `split` is a protocol name (loo, temporal, ratio, random, presplit, cold) or a ready `Split`
-    of the same dataset (for split options, e.g. `make_split(data, "cold", cold_item_fraction=0.3)`).
+    of the same dataset (for split options, e.g.
+    `make_split(data, "cold", cold_item_fraction=0.3)`).
     """
     data = load(dataset, format)
     parts = split if isinstance(split, Split) else make_split(data, split)
@@ -288,7 +303,8 @@ def run_seeds(
     parts = split if isinstance(split, Split) else make_split(data, split)
 
     def one(seed: int, folder: Path | None) -> Report:
-        return fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress, hooks).report
+        return fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress,
+                                hooks).report
 
     return run_seeded(one, seeds, output)
 
@@ -320,7 +336,8 @@ def run_seeded(fit_one: Callable[[int, Path | None], Report], seeds: Sequence[in
 
 def _mean_groups(per_seed: Sequence[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
     """Group metrics averaged over seeds."""
-    return {g: {k: float(np.mean([groups[g][k] for groups in per_seed])) for k in m} for g, m in per_seed[0].items()}
+    return {g: {k: float(np.mean([groups[g][k] for groups in per_seed])) for k in m}
+            for g, m in per_seed[0].items()}
 
 
 def summarise(reports: Sequence[Report]) -> dict[str, tuple[float, float]]:
@@ -329,5 +346,6 @@ def summarise(reports: Sequence[Report]) -> dict[str, tuple[float, float]]:
     summary = {}
     for name in names:
         values = np.array([r.metrics[name] for r in reports])
-        summary[name] = (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0)
+        summary[name] = (float(values.mean()),
+                         float(values.std(ddof=1)) if len(values) > 1 else 0.0)
     return summary

@@ -16,7 +16,8 @@ def bpr(positive_scores: torch.Tensor, negative_scores: torch.Tensor) -> torch.T
 
 def l2_penalty(*tensors: torch.Tensor, batch_size: int) -> torch.Tensor:
     """Sum of squared entries of the embeddings a batch used, divided by the batch size."""
-    return sum((t.pow(2).sum() for t in tensors), torch.tensor(0.0, device=tensors[0].device)) / batch_size
+    return sum((t.pow(2).sum() for t in tensors),
+               torch.tensor(0.0, device=tensors[0].device)) / batch_size
 
 
 def full_cross_entropy(states: torch.Tensor, item_weights: torch.Tensor, targets: torch.Tensor,
@@ -30,7 +31,8 @@ def full_cross_entropy(states: torch.Tensor, item_weights: torch.Tensor, targets
     return F.cross_entropy(logits, targets)
 
 
-def binary_cross_entropy(positive_scores: torch.Tensor, negative_scores: torch.Tensor) -> torch.Tensor:
+def binary_cross_entropy(positive_scores: torch.Tensor,
+                         negative_scores: torch.Tensor) -> torch.Tensor:
     """SASRec's original loss: -log σ(s+) - Σ log(1 - σ(s-)), averaged over positives.
 
     positive_scores (P,), negative_scores (P, n_neg).
@@ -38,7 +40,8 @@ def binary_cross_entropy(positive_scores: torch.Tensor, negative_scores: torch.T
     return (-F.logsigmoid(positive_scores) - F.logsigmoid(-negative_scores).sum(-1)).mean()
 
 
-def gbce(positive_scores: torch.Tensor, negative_scores: torch.Tensor, n_items: int, calibration: float) -> torch.Tensor:
+def gbce(positive_scores: torch.Tensor, negative_scores: torch.Tensor, n_items: int,
+         calibration: float) -> torch.Tensor:
     """Generalised BCE (Petrov & Macdonald, RecSys 2023): -β log σ(s+) - Σ log(1 - σ(s-)).
 
     β = α (t (1 - 1/α) + 1/α) with α = n_neg / (n_items - 1) the negative sampling rate and
@@ -70,7 +73,8 @@ def sampled_softmax(
     return F.cross_entropy(logits, torch.zeros(len(logits), dtype=torch.long, device=logits.device))
 
 
-def info_nce(first: torch.Tensor, second: torch.Tensor, temperature: float = 1.0, similarity: str = "cosine") -> torch.Tensor:
+def info_nce(first: torch.Tensor, second: torch.Tensor, temperature: float = 1.0,
+             similarity: str = "cosine") -> torch.Tensor:
     """NT-Xent (Chen et al., 2020) between two views; row i of each view is a positive pair.
 
     first, second: (B, H). Each of the 2B representations is classified against the other 2B - 1

@@ -32,7 +32,8 @@ class Entry:
     """Builds the model from (config, n_users, n_items) when the class alone does not (e.g. the
     extra mask token of CL4SRec's SASRec); None: the class itself."""
 
-    def build(self, config: Config, n_users: int, n_items: int, features: SideFeatures | None = None) -> Recommender:
+    def build(self, config: Config, n_users: int, n_items: int,
+              features: SideFeatures | None = None) -> Recommender:
         """A new, untrained model of this entry, given the side features it asked for (if any)."""
         extra = {} if features is None else {"features": features}
         return (self.builder or self.model)(config, n_users, n_items, **extra)

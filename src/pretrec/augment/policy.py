@@ -34,7 +34,8 @@ class AugmentationPolicy:
     def __post_init__(self) -> None:
         unknown = [name for name in self.names if name not in AUGMENTATIONS]
         if unknown or not self.names:
-            raise ValueError(f"augmentations must be a non-empty subset of {AUGMENTATIONS}, got {self.names}")
+            raise ValueError(f"augmentations must be a non-empty subset of {AUGMENTATIONS}, "
+                             f"got {self.names}")
         if self.similar is None and {"substitute", "insert"} & set(self.names):
             raise ValueError("substitute and insert need the item-similarity table")
 
@@ -54,5 +55,6 @@ class AugmentationPolicy:
         choice = torch.randint(len(self.names), (len(sequences),), generator=generator)
         result = sequences
         for index, name in enumerate(self.names):
-            result = torch.where((choice == index)[:, None], self.apply(name, sequences, generator), result)
+            result = torch.where((choice == index)[:, None], self.apply(name, sequences, generator),
+                                 result)
         return result

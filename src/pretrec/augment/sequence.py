@@ -15,7 +15,8 @@ def lengths_of(sequences: torch.Tensor) -> torch.Tensor:
     return (sequences > 0).sum(1)
 
 
-def _window(lengths: torch.Tensor, size: torch.Tensor, width: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def _window(lengths: torch.Tensor, size: torch.Tensor, width: int,
+            generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     """Random start (in absolute column terms) of a `size`-long window inside each row's items."""
     first = width - lengths  # column of each row's oldest item
     room = (lengths - size + 1).clamp(min=1)
@@ -31,12 +32,15 @@ def crop(sequences: torch.Tensor, ratio: float, generator: torch.Generator) -> t
     size = torch.minimum(size, lengths.clamp(min=1))
     start, size = _window(lengths, size, width, generator)
     columns = torch.arange(width)[None, :]
-    source = start[:, None] + size[:, None] - width + columns  # column j reads start + size - width + j
+    # column j reads start + size - width + j
+    source = start[:, None] + size[:, None] - width + columns
     keep = (columns >= width - size[:, None]) & (lengths[:, None] > 0)
-    return torch.where(keep, sequences.gather(1, source.clamp(0, width - 1)), torch.zeros_like(sequences))
+    return torch.where(keep, sequences.gather(1, source.clamp(0, width - 1)),
+                       torch.zeros_like(sequences))
 
 
-def mask(sequences: torch.Tensor, ratio: float, mask_id: int, generator: torch.Generator) -> torch.Tensor:
+def mask(sequences: torch.Tensor, ratio: float, mask_id: int,
+         generator: torch.Generator) -> torch.Tensor:
     """Replace each item by `mask_id` with probability `ratio` (padding untouched)."""
     hit = (torch.rand(sequences.shape, generator=generator) < ratio) & (sequences > 0)
     return torch.where(hit, torch.full_like(sequences, mask_id), sequences)
@@ -53,19 +57,22 @@ def reorder(sequences: torch.Tensor, ratio: float, generator: torch.Generator) -
     # sort keys: outside the window a column keeps its own position; inside it gets a random
     # position within the window, so sorting permutes the window and nothing else
     keys = columns.float() + 0.5
-    random_keys = start[:, None].float() + torch.rand(sequences.shape, generator=generator) * size[:, None].float()
+    random_keys = (start[:, None].float()
+                   + torch.rand(sequences.shape, generator=generator) * size[:, None].float())
     keys = torch.where(inside, random_keys, keys)
     return sequences.gather(1, keys.argsort(dim=1))
 
 
-def substitute(sequences: torch.Tensor, ratio: float, similar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def substitute(sequences: torch.Tensor, ratio: float, similar: torch.Tensor,
+               generator: torch.Generator) -> torch.Tensor:
     """Replace each item by its most similar item with probability `ratio` (CoSeRec, Liu et al.
     2021). similar: long (n_tokens,) mapping a 1-based id to a 1-based id, similar[0] = 0."""
     hit = (torch.rand(sequences.shape, generator=generator) < ratio) & (sequences > 0)
     return torch.where(hit, similar[sequences], sequences)
 
 
-def insert(sequences: torch.Tensor, ratio: float, similar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def insert(sequences: torch.Tensor, ratio: float, similar: torch.Tensor,
+           generator: torch.Generator) -> torch.Tensor:
     """Before each item, with probability `ratio`, insert its most similar item (CoSeRec); the
     oldest items fall off the left edge when the row overflows, so the latest item stays last."""
     batch, width = sequences.shape

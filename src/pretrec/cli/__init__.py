@@ -1,8 +1,10 @@
 """Command line: parses arguments and calls the Python API (`pretrec.cli.commands`).
 
     pretrec run --model bprmf --dataset Beauty.txt --split loo --set epochs=20 --output runs/bpr
-    pretrec pretrain --dataset Beauty.txt --objective masked --objective contrastive=0.1 --output runs/pre
-    pretrec finetune --init runs/pre/checkpoint --dataset Beauty.txt --strategy lora --output runs/ft
+    pretrec pretrain --dataset Beauty.txt --objective masked --objective contrastive=0.1
+        --output runs/pre
+    pretrec finetune --init runs/pre/checkpoint --dataset Beauty.txt --strategy lora
+        --output runs/ft
     pretrec describe --dataset Beauty.txt
     pretrec models
     pretrec compare runs/a runs/b
@@ -42,23 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
     pretrain = sub.add_parser("pretrain", help="self-supervised pre-training of a sequence encoder")
     add_run_arguments(pretrain, with_model=False)
     pretrain.add_argument("--objective", action="append", default=[], metavar="NAME[=WEIGHT]",
-                          help="masked, next, contrastive, attribute or segment, repeatable; unlisted "
-                               "ones are off (default: masked=1, next=1, contrastive=0.1)")
+                          help="masked, next, contrastive, attribute or segment, repeatable; "
+                               "unlisted ones are off (default: masked=1, next=1, contrastive=0.1)")
     pretrain.set_defaults(handler=commands.pretrain)
 
-    finetune = sub.add_parser("finetune", help="fine-tune a pre-trained checkpoint for next-item retrieval")
+    finetune = sub.add_parser("finetune",
+                              help="fine-tune a pre-trained checkpoint for next-item retrieval")
     add_run_arguments(finetune)
     finetune.add_argument("--init", help="checkpoint folder to start from (a run's checkpoint/)")
     finetune.add_argument("--strategy", choices=STRATEGIES,
                           help="what trains (default full; zero_shot evaluates without training)")
     finetune.add_argument("--lora-rank", type=int, help="LoRA rank (strategy lora; default 8)")
-    finetune.add_argument("--lora-alpha", type=float, help="LoRA scaling alpha (strategy lora; default 16)")
+    finetune.add_argument("--lora-alpha", type=float,
+                          help="LoRA scaling alpha (strategy lora; default 16)")
     finetune.add_argument("--match-items", metavar="FIELDS",
-                          help="match items to the checkpoint's by these text fields, e.g. title,year "
-                               "(default: by raw item id)")
+                          help="match items to the checkpoint's by these text fields, "
+                               "e.g. title,year (default: by raw item id)")
     finetune.set_defaults(handler=commands.finetune)
 
-    rate = sub.add_parser("rate", help="rating prediction: random split, RMSE/MAE on held-out ratings")
+    rate = sub.add_parser("rate",
+                          help="rating prediction: random split, RMSE/MAE on held-out ratings")
     add_run_arguments(rate)
     add_pointwise_arguments(rate, "ratings")
     rate.set_defaults(handler=commands.rate)
@@ -66,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     click = sub.add_parser("click", help="buy/click prediction: AUC, log loss, per-class report")
     add_run_arguments(click)
     click.add_argument("--labels", choices=["rating", "sampled"], default="rating",
-                       help="positives: rating >= --threshold, or observed pairs against sampled negatives")
-    click.add_argument("--threshold", type=float, default=4.0, help="labels=rating: positive when rating >= this")
-    click.add_argument("--negatives", type=int, default=1, help="labels=sampled: negatives per positive")
+                       help="positives: rating >= --threshold, "
+                            "or observed pairs against sampled negatives")
+    click.add_argument("--threshold", type=float, default=4.0,
+                       help="labels=rating: positive when rating >= this")
+    click.add_argument("--negatives", type=int, default=1,
+                       help="labels=sampled: negatives per positive")
     add_pointwise_arguments(click, "pairs")
     click.set_defaults(handler=commands.click)
 
@@ -81,14 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run every baseline on the built-in synthetic data")
     demo.add_argument("--output", default="runs/demo")
     demo.add_argument("--quiet", action="store_true")
-    demo.add_argument("--no-text", action="store_true", help="skip the text step (no sentence encoder)")
+    demo.add_argument("--no-text", action="store_true",
+                      help="skip the text step (no sentence encoder)")
     demo.set_defaults(handler=commands.demo)
 
     models = sub.add_parser("models", help="list registered models")
     models.set_defaults(handler=commands.models)
 
     compare = sub.add_parser("compare", help="paired significance test between two runs")
-    compare.add_argument("run_a", help="run folder, or comma-separated folders (seeds: per-user mean)")
+    compare.add_argument("run_a",
+                         help="run folder, or comma-separated folders (seeds: per-user mean)")
     compare.add_argument("run_b", help="the same for the other side")
     compare.add_argument("--metric", action="append", help="metric(s) to compare (default: all)")
     compare.set_defaults(handler=commands.compare)
@@ -100,20 +110,29 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     if with_model:
         parser.add_argument("--model", help="registered model name (see `pretrec models`)")
     parser.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
-    parser.add_argument("--format", help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
-    parser.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId,rating=rating")
-    parser.add_argument("--item-attributes", help='JSON {"item_id": [attribute_id, ...]} (S3-Rec objectives)')
+    parser.add_argument("--format",
+                        help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
+    parser.add_argument("--columns",
+                        help="table column roles, e.g. user=userId,item=movieId,rating=rating")
+    parser.add_argument("--item-attributes",
+                        help='JSON {"item_id": [attribute_id, ...]} (S3-Rec objectives)')
     parser.add_argument("--split", choices=SPLITS)
     parser.add_argument("--split-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="split option, repeatable (e.g. --split cold --split-option cold_item_fraction=0.2)")
+                        help="split option, repeatable "
+                             "(e.g. --split cold --split-option cold_item_fraction=0.2)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="model or trainer option, repeatable (e.g. --set epochs=20)")
-    parser.add_argument("--config", help="YAML file whose top-level keys are these options (set: {...})")
+    parser.add_argument("--config",
+                        help="YAML file whose top-level keys are these options (set: {...})")
     parser.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
-    parser.add_argument("--protocol", choices=["full", "sampled"], help="ranking protocol (default full)")
-    parser.add_argument("--sampler", choices=["uniform", "popularity"], help="sampled protocol: negatives")
-    parser.add_argument("--min-rating", type=float, help="keep ratings >= this, as implicit feedback")
-    parser.add_argument("--dedup", action="store_true", default=None, help="drop repeated (user, item) pairs")
+    parser.add_argument("--protocol", choices=["full", "sampled"],
+                        help="ranking protocol (default full)")
+    parser.add_argument("--sampler", choices=["uniform", "popularity"],
+                        help="sampled protocol: negatives")
+    parser.add_argument("--min-rating", type=float,
+                        help="keep ratings >= this, as implicit feedback")
+    parser.add_argument("--dedup", action="store_true", default=None,
+                        help="drop repeated (user, item) pairs")
     parser.add_argument("--k-core", type=int, help="keep users and items with >= K events")
     parser.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -121,8 +140,10 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
 
 def add_pointwise_arguments(parser: argparse.ArgumentParser, rows: str) -> None:
     """The random split and refit of rating and click prediction."""
-    parser.add_argument("--test-fraction", type=float, default=0.2, help=f"share of {rows} for test (default 0.2)")
+    parser.add_argument("--test-fraction", type=float, default=0.2,
+                        help=f"share of {rows} for test (default 0.2)")
     parser.add_argument("--valid-fraction", type=float, default=0.1,
                         help=f"share of {rows} for validation, taken from the rest (default 0.1)")
     parser.add_argument("--no-refit", action="store_true",
-                        help="keep the validation-selected model instead of refitting on train + valid")
+                        help="keep the validation-selected model instead of refitting on "
+                             "train + valid")

@@ -19,19 +19,22 @@ from pretrec.pipeline.settings import (
 
 # command-line flags that are `RunSettings` fields (argparse dest -> field)
 FLAGS = ("model", "dataset", "format", "columns", "item_attributes", "split", "protocol", "sampler",
-         "min_rating", "dedup", "k_core", "output", "init", "strategy", "lora_rank", "lora_alpha", "match_items")
+         "min_rating", "dedup", "k_core", "output", "init", "strategy", "lora_rank", "lora_alpha",
+         "match_items")
 
 
 def settings_of(args: argparse.Namespace, **fixed: Any) -> RunSettings:
     """The YAML config (if any) with the given flags on top; `fixed` wins over both."""
-    flags: dict[str, Any] = {key: getattr(args, key) for key in FLAGS if getattr(args, key, None) is not None}
+    flags: dict[str, Any] = {key: getattr(args, key) for key in FLAGS
+                             if getattr(args, key, None) is not None}
     flags["set"] = parse_assignments(args.set)
     flags["split_options"] = parse_assignments(args.split_option)
     if args.seeds:
         try:
             flags["seeds"] = [int(s) for s in args.seeds.split(",") if s.strip()]
         except ValueError:
-            raise PretrecError(f"--seeds expects comma-separated integers, got '{args.seeds}'") from None
+            raise PretrecError(f"--seeds expects comma-separated integers, "
+                               f"got '{args.seeds}'") from None
     file_values = read_config_file(args.config) if args.config else {}
     settings = merge_settings(file_values, flags | fixed, args.config or "")
     for required in ("model", "dataset"):
@@ -62,7 +65,8 @@ def pretrain(args: argparse.Namespace) -> int:
             raise PretrecError(f"objective weight must be a number, got '{item}'") from None
     settings = settings_of(args, model="pretrainer")
     if weights:
-        settings = settings.replace(set={**settings.set, **{f"{n}_weight": 0.0 for n in OBJECTIVES}, **weights})
+        settings = settings.replace(set={**settings.set, **{f"{n}_weight": 0.0 for n in OBJECTIVES},
+                                         **weights})
     train_and_print(args, settings, run_seeds)
     return 0
 
@@ -84,9 +88,12 @@ def finetune(args: argparse.Namespace) -> int:
         return reports, summarise(reports)
 
     transfer = train_and_print(args, settings, runner).transfer
-    print(f"fine-tuned from {transfer['checkpoint']} ({transfer['source_model']}), strategy {transfer['strategy']}: "
-          f"{transfer['parameters']['trainable']:,} of {transfer['parameters']['total']:,} parameters trained; "
-          f"items mapped {transfer['items_mapped']} (by {transfer.get('matched_by', 'id')}), new {transfer['items_new']}")
+    print(f"fine-tuned from {transfer['checkpoint']} ({transfer['source_model']}), "
+          f"strategy {transfer['strategy']}: "
+          f"{transfer['parameters']['trainable']:,} of {transfer['parameters']['total']:,} "
+          f"parameters trained; "
+          f"items mapped {transfer['items_mapped']} (by {transfer.get('matched_by', 'id')}), "
+          f"new {transfer['items_new']}")
     return 0
 
 
@@ -100,8 +107,10 @@ def train_and_print(args: argparse.Namespace, settings: RunSettings, runner: Any
         output=settings.output_folder(), progress=not args.quiet,
     )
     report = reports[0]
-    print(f"{report.dataset['name']}: {report.dataset['users']} users, {report.dataset['items']} items; "
-          f"split {report.split['split']}; protocol {report.protocol['name']} (ties {report.protocol['ties']})")
+    print(f"{report.dataset['name']}: {report.dataset['users']} users, "
+          f"{report.dataset['items']} items; "
+          f"split {report.split['split']}; protocol {report.protocol['name']} "
+          f"(ties {report.protocol['ties']})")
     print(format_table({settings.model: summary}, with_std=len(settings.seeds) > 1))
     if report.groups:
         print("by target group (test, first seed):")
@@ -116,13 +125,15 @@ def rate(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     dataset = prepare_data(settings, ranking=False)  # a rating threshold would bias the ratings
-    _, summary = run_rating(settings.model, dataset, list(settings.seeds), settings.set, args.valid_fraction,
-                            args.test_fraction, settings.output_folder(), progress=not args.quiet,
-                            refit=not args.no_refit)
-    print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, {len(dataset.interactions)} ratings; "
+    _, summary = run_rating(settings.model, dataset, list(settings.seeds), settings.set,
+                            args.valid_fraction, args.test_fraction, settings.output_folder(),
+                            progress=not args.quiet, refit=not args.no_refit)
+    print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, "
+          f"{len(dataset.interactions)} ratings; "
           f"random split (test {args.test_fraction}, valid {args.valid_fraction}), "
           f"one split per seed {list(settings.seeds)}")
-    print(format_table({settings.model: summary}, with_std=len(settings.seeds) > 1, columns=("rmse", "mae")))
+    print(format_table({settings.model: summary}, with_std=len(settings.seeds) > 1,
+                       columns=("rmse", "mae")))
     if settings.output:
         print(f"run folder: {settings.output}")
     return 0
@@ -133,10 +144,13 @@ def click(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     dataset = prepare_data(settings, ranking=False)
-    reports, summary = run_click(settings.model, dataset, args.labels, list(settings.seeds), settings.set,
-                                 args.threshold, args.negatives, args.valid_fraction, args.test_fraction,
-                                 settings.output_folder(), progress=not args.quiet, refit=not args.no_refit)
-    print(f"{dataset.name}: {reports[0].protocol['name']}; one split per seed {list(settings.seeds)}")
+    reports, summary = run_click(settings.model, dataset, args.labels, list(settings.seeds),
+                                 settings.set, args.threshold, args.negatives,
+                                 args.valid_fraction, args.test_fraction,
+                                 settings.output_folder(), progress=not args.quiet,
+                                 refit=not args.no_refit)
+    print(f"{dataset.name}: {reports[0].protocol['name']}; "
+          f"one split per seed {list(settings.seeds)}")
     print(format_table({settings.model: summary}, with_std=len(settings.seeds) > 1,
                        columns=("auc", "log_loss", "accuracy", "f1_pos", "f1_neg")))
     if settings.output:
@@ -160,8 +174,8 @@ def demo(args: argparse.Namespace) -> int:
     print(f"run folder: {args.output} (report.json, per_user.npz, checkpoint/ per model)")
     if args.no_text:
         return 0
-    print("\ntext step: 10% of the items never appear in training (cold); titles and genres are encoded by "
-          "the packaged all-MiniLM-L6-v2")
+    print("\ntext step: 10% of the items never appear in training (cold); "
+          "titles and genres are encoded by the packaged all-MiniLM-L6-v2")
     text = run_text_demo(make_synthetic(), args.output, progress=not args.quiet)
     for group in ("warm_items", "cold_items"):
         print(f"test targets on {group.replace('_', ' ')}:")
@@ -175,7 +189,8 @@ def demo(args: argparse.Namespace) -> int:
 def describe(args: argparse.Namespace) -> int:
     from pretrec.data.stats import describe as statistics
 
-    settings = RunSettings(dataset=args.dataset, format=args.format or "", columns=args.columns or "")
+    settings = RunSettings(dataset=args.dataset, format=args.format or "",
+                           columns=args.columns or "")
     for key, value in statistics(prepare_data(settings)).items():
         print(f"{key:<24} {value}")
     return 0

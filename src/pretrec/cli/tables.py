@@ -18,7 +18,8 @@ def format_table(rows: dict[str, dict[str, tuple[float, float]]], with_std: bool
         cells = []
         for column in present:
             mean, std = metrics.get(column, (float("nan"), 0.0))
-            cells.append(f"{mean:.4f}±{std:.4f}".rjust(width) if with_std else f"{mean:.4f}".rjust(width))
+            cells.append(f"{mean:.4f}±{std:.4f}".rjust(width) if with_std
+                         else f"{mean:.4f}".rjust(width))
         lines.append(f"{name:<{name_width}} " + " ".join(cells))
     return "\n".join(lines)
 

@@ -17,11 +17,13 @@ from pretrec.data.vocab import Vocab
 from pretrec.errors import DataError
 
 
-def _fields(parts: Sequence[dict[str, np.ndarray] | None], sizes: Sequence[int]) -> dict[str, np.ndarray] | None:
+def _fields(parts: Sequence[dict[str, np.ndarray] | None],
+            sizes: Sequence[int]) -> dict[str, np.ndarray] | None:
     names = list(dict.fromkeys(name for part in parts if part for name in part))
     if not names:
         return None
-    return {name: np.concatenate([part[name] if part and name in part else np.full(n, "", dtype=object)
+    return {name: np.concatenate([part[name] if part and name in part
+                                  else np.full(n, "", dtype=object)
                                   for part, n in zip(parts, sizes, strict=True)]).astype(object)
             for name in names}
 
@@ -51,7 +53,8 @@ def concat_datasets(datasets: Sequence[Dataset], name: str | None = None) -> Dat
     )
     user_vocab = Vocab([f"{d.name}:{r}" for d in datasets for r in d.user_vocab.raw_ids])
     item_vocab = Vocab([f"{d.name}:{r}" for d in datasets for r in d.item_vocab.raw_ids])
-    text = _fields([d.item_side.text if d.item_side else None for d in datasets], [d.n_items for d in datasets])
+    text = _fields([d.item_side.text if d.item_side else None for d in datasets],
+                   [d.n_items for d in datasets])
     users = _fields([d.user_features for d in datasets], [d.n_users for d in datasets])
     return Dataset(inter, user_vocab, item_vocab, name=name or "+".join(names),
                    item_side=ItemSide(text=text) if text else None, user_features=users)

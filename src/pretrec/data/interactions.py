@@ -154,7 +154,8 @@ class Dataset:
     def from_interactions(cls, interactions: Interactions, name: str = "dataset") -> Dataset:
         """A dataset without side data whose raw ids are the indices written as text."""
         users = Vocab([str(u) for u in range(interactions.n_users)])
-        return cls(interactions, users, Vocab([str(i) for i in range(interactions.n_items)]), name=name)
+        return cls(interactions, users, Vocab([str(i) for i in range(interactions.n_items)]),
+                   name=name)
 
     @property
     def n_users(self) -> int:

@@ -95,7 +95,9 @@ def leave_one_out(inter: Interactions, min_train: int = 1, drop_last: int = 0) -
     part[eligible & (from_end == 0)] = 2
     part[eligible & (from_end == 1)] = 1
     part[from_end < 0] = -1  # set aside: in no part
-    protocol = "leave-one-out (by time)" + (f", last {drop_last} per user set aside" if drop_last else "")
+    protocol = "leave-one-out (by time)" + (
+        f", last {drop_last} per user set aside" if drop_last else ""
+    )
     return _parts(inter, part, protocol)
 
 
@@ -143,13 +145,15 @@ def user_ratio(
     part[from_end < n_test] = 2
     part[(from_end >= n_test) & (from_end < n_test + n_valid)] = 1
     kind = "last" if by_time else "random"
-    return _parts(inter, part, f"per-user ratio ({kind}, valid {valid_fraction}, test {test_fraction})")
+    return _parts(inter, part,
+                  f"per-user ratio ({kind}, valid {valid_fraction}, test {test_fraction})")
 
 
 def random_ratio(
     inter: Interactions, valid_fraction: float = 0.1, test_fraction: float = 0.2, seed: int = 0
 ) -> Split:
-    """Each event independently: a seeded random `test_fraction` -> test, `valid_fraction` -> valid."""
+    """Each event independently: a seeded random `test_fraction` -> test, `valid_fraction` ->
+    valid."""
     _check_fractions(valid_fraction, test_fraction)
     permutation = make_rng(seed).permutation(len(inter))
     n = len(inter)
@@ -157,7 +161,8 @@ def random_ratio(
     part = np.zeros(n, dtype=np.int8)
     part[permutation[:n_test]] = 2
     part[permutation[n_test : n_test + n_valid]] = 1
-    return _parts(inter, part, f"random ratio (valid {valid_fraction}, test {test_fraction}, seed {seed})")
+    return _parts(inter, part,
+                  f"random ratio (valid {valid_fraction}, test {test_fraction}, seed {seed})")
 
 
 def presplit(dataset: Dataset) -> Split:
@@ -169,7 +174,8 @@ def presplit(dataset: Dataset) -> Split:
 
 
 def _check_fractions(valid_fraction: float, test_fraction: float) -> None:
-    if not (0 <= valid_fraction < 1 and 0 < test_fraction < 1 and valid_fraction + test_fraction < 1):
+    if not (0 <= valid_fraction < 1 and 0 < test_fraction < 1
+            and valid_fraction + test_fraction < 1):
         raise DataError(
             f"split fractions must satisfy 0 <= valid, 0 < test, valid + test < 1; "
             f"got valid={valid_fraction}, test={test_fraction}"

@@ -34,7 +34,8 @@ def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | st
     accepted = [p for p in inspect.signature(maker).parameters if p not in ("inter", "seed")]
     unknown = sorted(set(options) - set(accepted))
     if unknown:
-        raise DataError(f"split '{name}' takes no option(s) {unknown}; options: {', '.join(accepted) or 'none'}")
+        raise DataError(f"split '{name}' takes no option(s) {unknown}; "
+                        f"options: {', '.join(accepted) or 'none'}")
     values = {key: _number(key, value) for key, value in options.items()}
     if "seed" in inspect.signature(maker).parameters:
         values["seed"] = seed

@@ -43,7 +43,8 @@ class Evaluator:
     """Precomputes contexts and targets of one part once; call it with a score function, many
     times (put a torch model in eval mode first: dropout would make scores random)."""
 
-    def __init__(self, split: Split, part: Part, protocol: Protocol | None = None, progress: bool = False):
+    def __init__(self, split: Split, part: Part, protocol: Protocol | None = None,
+                 progress: bool = False):
         self.protocol = protocol or Protocol()
         self.progress = progress
         if part == "valid":
@@ -75,7 +76,8 @@ class Evaluator:
                 return score_function(batch)
 
         if protocol.ranking == "full":
-            ranking = rank_all(score, self.context, self.targets, max(protocol.ks), protocol.ties, progress=self.progress)
+            ranking = rank_all(score, self.context, self.targets, max(protocol.ks), protocol.ties,
+                               progress=self.progress)
         else:
             ranking = rank_sampled(
                 score, self.context, self.targets, self.item_popularity,

@@ -30,7 +30,8 @@ def target_groups(split: Split, part: Part) -> dict[str, np.ndarray]:
     return groups
 
 
-def group_evaluators(split: Split, part: Part, protocol: Protocol | None = None) -> dict[str, Evaluator]:
+def group_evaluators(split: Split, part: Part,
+                     protocol: Protocol | None = None) -> dict[str, Evaluator]:
     """One Evaluator per non-empty target group of `split`'s `part`."""
     evaluators = {}
     for name, mask in target_groups(split, part).items():
@@ -44,4 +45,5 @@ def group_evaluators(split: Split, part: Part, protocol: Protocol | None = None)
 def evaluate_groups(score: ScoreFunction, split: Split, part: Part = "test",
                     protocol: Protocol | None = None) -> dict[str, Evaluation]:
     """Group name -> Evaluation of `score` on that group's targets only."""
-    return {name: evaluate(score) for name, evaluate in group_evaluators(split, part, protocol).items()}
+    return {name: evaluate(score)
+            for name, evaluate in group_evaluators(split, part, protocol).items()}

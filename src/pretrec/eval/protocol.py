@@ -37,5 +37,6 @@ class Protocol(Config):
             "ties": self.ties,
             "ks": list(self.ks),
             "masking": "context items masked (train for valid; train+valid for test), targets kept",
-            **({} if self.ranking == "full" else {"negatives": self.n_negatives, "sampler": self.sampler}),
+            **({} if self.ranking == "full"
+               else {"negatives": self.n_negatives, "sampler": self.sampler}),
         }

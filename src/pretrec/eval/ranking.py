@@ -117,7 +117,8 @@ def rank_all(
         scores = score(UserBatch(chunk, context)).detach().float()
         if scores.shape != (len(chunk), n_items):
             raise PretrecError(
-                f"model returned scores of shape {tuple(scores.shape)}, expected {(len(chunk), n_items)}"
+                f"model returned scores of shape {tuple(scores.shape)}, "
+                f"expected {(len(chunk), n_items)}"
             )
         check_finite(scores)
         # masking, comparison and top-k run where the scores are (a GPU's scores never cross

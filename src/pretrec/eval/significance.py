@@ -45,7 +45,8 @@ def paired_test(a: np.ndarray, b: np.ndarray, metric: str = "") -> Comparison:
         constant = np.allclose(diff, diff[0])
         t_p = 0.0 if constant else float(stats.ttest_rel(b, a).pvalue)
         w_p = float(stats.wilcoxon(b, a, zero_method="wilcox").pvalue)
-    return Comparison(metric, len(a), float(a.mean()), float(b.mean()), float(diff.mean()), t_p, w_p)
+    return Comparison(metric, len(a), float(a.mean()), float(b.mean()), float(diff.mean()), t_p,
+                      w_p)
 
 
 def compare_runs(run_a: Runs, run_b: Runs, metrics: list[str] | None = None) -> list[Comparison]:
@@ -76,7 +77,8 @@ def run_folders(runs: Runs) -> list[Path]:
 
 
 def load_averaged(runs: Runs) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(users, metric -> per-user values averaged over the side's runs); the runs must share users."""
+    """(users, metric -> per-user values averaged over the side's runs); the runs must share
+    users."""
     folders = run_folders(runs)
     users, values = load_per_user(folders[0])
     order = np.argsort(users)
@@ -84,7 +86,8 @@ def load_averaged(runs: Runs) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     for folder in folders[1:]:
         other_users, other = load_per_user(folder)
         if not np.array_equal(np.sort(other_users), users):
-            raise PretrecError(f"{folder} evaluated other users than {folders[0]}: not seeds of one split")
+            raise PretrecError(f"{folder} evaluated other users than {folders[0]}: "
+                               f"not seeds of one split")
         other_order = np.argsort(other_users)
         values = {m: v + other[m][other_order] for m, v in values.items() if m in other}
     return users, {m: v / len(folders) for m, v in values.items()}

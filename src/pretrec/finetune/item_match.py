@@ -26,12 +26,14 @@ def parse_fields(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     """`"title,year"` -> ("title", "year"); None, "" or "id" -> () (match by raw id)."""
     if spec is None:
         return ()
-    names = [s.strip() for s in spec.split(",")] if isinstance(spec, str) else [str(s).strip() for s in spec]
+    names = ([s.strip() for s in spec.split(",")] if isinstance(spec, str)
+             else [str(s).strip() for s in spec])
     names = [n for n in names if n]
     return () if names in ([], ["id"]) else tuple(names)
 
 
-ARTICLES = ("the", "a", "an", "il", "la", "le", "les", "l'", "das", "der", "die", "el", "los", "las")
+ARTICLES = ("the", "a", "an", "il", "la", "le", "les", "l'", "das", "der", "die", "el", "los",
+            "las")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -91,7 +93,8 @@ def match_items(target_keys: Sequence[tuple[str, ...] | None],
             found[index] = first[key]
         elif len(key) > 1 and key[0]:
             words = f" {key[0]} "
-            hits = {c for c in by_rest.get(key[1:], ()) if _contains(words, f" {source_keys[c][0]} ")}
+            hits = {c for c in by_rest.get(key[1:], ())
+                    if _contains(words, f" {source_keys[c][0]} ")}
             if len(hits) == 1:
                 found[index] = hits.pop()
     return found

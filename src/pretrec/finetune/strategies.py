@@ -41,7 +41,8 @@ def apply_strategy(model: nn.Module, strategy: str, lora_rank: int = 8, lora_alp
             from peft import LoraConfig, inject_adapter_in_model
         except ImportError as error:
             raise ConfigError("strategy 'lora' needs peft: pip install 'pretrec[lora]'") from error
-        config = LoraConfig(r=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=LORA_TARGETS)
+        config = LoraConfig(r=lora_rank, lora_alpha=lora_alpha, lora_dropout=lora_dropout,
+                            target_modules=LORA_TARGETS)
         inject_adapter_in_model(config, model)
     for name, parameter in model.named_parameters():
         parameter.requires_grad_("lora_" in name or ITEM_SIDE in name)

@@ -23,6 +23,7 @@ def read_fields(config: Mapping[str, Any], available: Iterable[str]) -> list[str
 
 
 def missing_labels(source_fields: Iterable[str], target_fields: Iterable[str]) -> list[str]:
-    """Labels (common names: `movie_title` is "title") the source read and the target does not have."""
+    """Labels (common names: `movie_title` is "title") the source read and the target does not
+    have."""
     target = {label_of(f) for f in target_fields}
     return sorted({label_of(f) for f in source_fields} - target)

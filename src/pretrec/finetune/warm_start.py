@@ -31,7 +31,8 @@ ITEM_ROWS = (ITEM_EMBEDDING, TOWER_ID_EMBEDDING)
 SHAPE_KEYS = ("hidden_size", "n_layers", "n_heads", "inner_size", "max_len", "norm", "positions",
               "frequency_mix", "smoothing_window", "fusion", "adaptor", "n_experts", "text_model",
               "text_max_length")
-"""Config fields that fix the encoder's tensors or their meaning: a fine-tuned model inherits them."""
+"""Config fields that fix the encoder's tensors or their meaning: a fine-tuned model inherits
+them."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def encoder_options(source_config: dict[str, Any], options: dict[str, Any]) -> d
         if key not in source_config:
             continue
         if key in merged and str(merged[key]) != str(source_config[key]):
-            raise ConfigError(f"{key}={merged[key]} conflicts with the checkpoint's {key}={source_config[key]}")
+            raise ConfigError(f"{key}={merged[key]} conflicts with the checkpoint's "
+                              f"{key}={source_config[key]}")
         merged[key] = source_config[key]
     return merged
 
@@ -85,12 +87,14 @@ def warm_start(
             continue
         if key not in state or state[key].shape != tensor.shape:
             found = tuple(state[key].shape) if key in state else "nothing"
-            raise ConfigError(f"checkpoint tensor {key} {tuple(tensor.shape)} does not fit the target ({found})")
+            raise ConfigError(f"checkpoint tensor {key} {tuple(tensor.shape)} does not fit the "
+                              f"target ({found})")
         state[key] = tensor.clone()
         copied += 1
     tables = [key for key in ITEM_ROWS if key in source_state and key in state]
     if not tables:
-        raise ConfigError("the checkpoint or the target model has no sequence encoder item embedding")
+        raise ConfigError("the checkpoint or the target model has no sequence encoder item "
+                          "embedding")
     n_target, n_source = len(target_items), len(source_items)
     source_text_only = _has_no_item_rows(source_state, n_source)
     if _has_no_item_rows(state, n_target) or source_text_only:
@@ -107,8 +111,8 @@ def warm_start(
             # the tower adds ID to text: a random ID vector is pure noise
             state[key][torch.from_numpy(np.flatnonzero(found < 0) + 1)] = 0.0
     target.load_state_dict(state)
-    return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known), n_target - len(known),
-                           matched_by)
+    return WarmStartReport(checkpoint, source_model, copied + len(tables), len(known),
+                           n_target - len(known), matched_by)
 
 
 def _special_start(table: torch.Tensor, n_items: int) -> int:
@@ -128,11 +132,15 @@ def _mapped_rows(source: torch.Tensor, target: torch.Tensor, known: np.ndarray, 
     """`target` with the rows of items found in the source (and the special tokens) copied."""
     embedding = target.clone()
     if source.shape[1] != embedding.shape[1]:
-        raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, {embedding.shape[1]} in the target")
+        raise ConfigError(f"embedding width {source.shape[1]} in the checkpoint, "
+                          f"{embedding.shape[1]} in the target")
     if len(known):
         embedding[torch.from_numpy(known + 1)] = source[torch.from_numpy(found[known] + 1)]
-    source_start, target_start = _special_start(source, n_source), _special_start(embedding, n_target)
+    source_start, target_start = (_special_start(source, n_source),
+                                  _special_start(embedding, n_target))
     n_special = min(len(source) - source_start, len(embedding) - target_start)
     if n_special > 0:
-        embedding[target_start : target_start + n_special] = source[source_start : source_start + n_special]
+        embedding[target_start : target_start + n_special] = source[
+            source_start : source_start + n_special
+        ]
     return embedding

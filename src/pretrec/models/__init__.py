@@ -25,38 +25,49 @@ from pretrec.registry import Registry
 MODELS = Registry("model")
 MODELS.register("pop", Popularity, PopularityConfig, "most popular items in training")
 MODELS.register("text_profile", TextProfile, TextProfileConfig,
-                "zero-shot content baseline: cosine of item text to the mean text of the user's recent items")
+                "zero-shot content baseline: cosine of item text to the mean text of the user's "
+                "recent items")
 MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig,
                 "biased matrix factorisation for ratings, squared error (Koren 2009)", "rating")
 MODELS.register("text_mf", TextMF, TextMFConfig,
-                "biased MF with factors and biases shifted by user/item sentence-encoder text", "rating")
-MODELS.register("mf_click", BiasedMF, BiasedMFConfig, "logistic biased MF for buy/click labels", "click",
-                partial(BiasedMF, binary=True))
+                "biased MF with factors and biases shifted by user/item sentence-encoder text",
+                "rating")
+MODELS.register("mf_click", BiasedMF, BiasedMFConfig, "logistic biased MF for buy/click labels",
+                "click", partial(BiasedMF, binary=True))
 MODELS.register("text_click", TextMF, TextMFConfig,
-                "logistic MF with text-shifted factors; the item-text encoder can be fine-tuned (LoRA/full)",
+                "logistic MF with text-shifted factors; the item-text encoder can be fine-tuned "
+                "(LoRA/full)",
                 "click", partial(TextMF, binary=True))
 MODELS.register("autorec", AutoRec, AutoRecConfig,
                 "I-AutoRec: item-based autoencoder over ratings (Sedhain 2015)", "rating")
 MODELS.register("text_autorec", TextAutoRec, TextAutoRecConfig,
-                "I-AutoRec whose item code reads item text and whose user rows read user text", "rating")
-MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig, "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
-MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig, "bidirectional transformer, masked item modelling (Sun 2019)")
-MODELS.register("sasrec", SASRec, SASRecConfig, "causal transformer, full-softmax next-item CE (Kang 2018)")
+                "I-AutoRec whose item code reads item text and whose user rows read user text",
+                "rating")
+MODELS.register("gru4rec", GRU4Rec, GRU4RecConfig,
+                "GRU/LSTM over item sequences, full-softmax CE (Hidasi 2016)")
+MODELS.register("bert4rec", BERT4Rec, BERT4RecConfig,
+                "bidirectional transformer, masked item modelling (Sun 2019)")
+MODELS.register("sasrec", SASRec, SASRecConfig,
+                "causal transformer, full-softmax next-item CE (Kang 2018)")
 MODELS.register("bsarec", SASRec, BSARecConfig,
                 "SASRec mixing a causal low/high-frequency filter into attention (after Shin 2024)")
-MODELS.register("cl4srec", SASRec, CL4SRecConfig, "SASRec + InfoNCE between augmented views (Xie 2022)",
+MODELS.register("cl4srec", SASRec, CL4SRecConfig,
+                "SASRec + InfoNCE between augmented views (Xie 2022)",
                 builder=partial(SASRec, n_extra_tokens=1))
 MODELS.register("pretrainer", SequencePretrainer, PretrainConfig,
                 "transformer pre-trained by masked-item, next-item and contrastive objectives")
 MODELS.register("text_sasrec", TextSASRec, TextSASRecConfig,
-                "SASRec reading items through frozen sentence-encoder text (+ IDs), UniSRec-style adaptor")
+                "SASRec reading items through frozen sentence-encoder text (+ IDs), "
+                "UniSRec-style adaptor")
 MODELS.register("ensemble", Ensemble, EnsembleConfig,
-                "averages the per-user scores of saved checkpoints (softmax or z-scored); trains nothing")
-MODELS.register("duorec", SASRec, DuoRecConfig, "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
+                "averages the per-user scores of saved checkpoints (softmax or z-scored); "
+                "trains nothing")
+MODELS.register("duorec", SASRec, DuoRecConfig,
+                "SASRec + InfoNCE, dropout and same-target views (Qiu 2022)")
 
-__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity", "SASRec",
-           "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec", "TextAutoRec", "TextProfile",
-           "Ensemble", "SequencePretrainer"]
+__all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity",
+           "SASRec", "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec",
+           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer"]

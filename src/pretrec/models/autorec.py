@@ -137,7 +137,8 @@ class TextAutoRec(RatingModel):
     @classmethod
     def feature_request(cls, config: TextAutoRecConfig) -> FeatureRequest:
         return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
-                              item_text_fields=config.item_text_fields, user_text_fields=config.user_text_fields)
+                              item_text_fields=config.item_text_fields,
+                              user_text_fields=config.user_text_fields)
 
     def __init__(self, config: TextAutoRecConfig, n_users: int, n_items: int,
                  features: SideFeatures = NO_FEATURES):

@@ -41,7 +41,8 @@ class Recommender(ABC):
 
     @classmethod
     def feature_request(cls, config: Config) -> FeatureRequest:
-        """The side features the model reads (item text vectors, user text, ...); none by default."""
+        """The side features the model reads (item text vectors, user text, ...); none by
+        default."""
         return FeatureRequest()
 
     @abstractmethod

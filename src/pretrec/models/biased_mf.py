@@ -52,7 +52,8 @@ def factor_prediction(model: Any, users: torch.Tensor, items: torch.Tensor) -> t
 
 def factor_penalty(model: Any, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
     """Sum of squares of the ID factors and biases of a batch's users and items."""
-    used = (model.user_factors(users), model.item_factors(items), model.user_bias(users), model.item_bias(items))
+    used = (model.user_factors(users), model.item_factors(items), model.user_bias(users),
+            model.item_bias(items))
     return sum((t**2).sum() for t in used)
 
 

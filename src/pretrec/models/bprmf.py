@@ -70,7 +70,8 @@ class BPRMF(NeuralRecommender):
         negative_scores = torch.einsum("bd,bnd->bn", user, negative)
         return {
             "bpr": losses.bpr(positive_scores, negative_scores),
-            "l2": self.config.l2 * losses.l2_penalty(user, positive, negative, batch_size=len(user)),
+            "l2": self.config.l2 * losses.l2_penalty(user, positive, negative,
+                                                     batch_size=len(user)),
         }
 
     def score(self, batch: UserBatch) -> torch.Tensor:

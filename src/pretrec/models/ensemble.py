@@ -36,11 +36,13 @@ class EnsembleConfig(Config):
     """Which checkpoints to average, with which weights, on which scale."""
 
     members: str = ""
-    """Comma-separated run checkpoint folders, all trained on (or mapped onto) this dataset's items."""
+    """Comma-separated run checkpoint folders, all trained on (or mapped onto) this dataset's
+    items."""
     weights: str = ""
     """Comma-separated member weights (empty: equal); normalised to sum to 1."""
     combine: Literal["softmax", "zscore"] = "softmax"
-    """Per-user scale made common before averaging: probabilities over items, or standardised scores."""
+    """Per-user scale made common before averaging: probabilities over items, or standardised
+    scores."""
 
     def member_paths(self) -> list[Path]:
         return [Path(p.strip()) for p in self.members.split(",") if p.strip()]
@@ -54,17 +56,21 @@ class EnsembleConfig(Config):
         except ValueError as error:
             raise ConfigError(f"weights must be numbers, got {self.weights!r}") from error
         if len(values) != n or (values < 0).any() or values.sum() <= 0:
-            raise ConfigError(f"weights {self.weights!r}: need {n} non-negative numbers with a positive sum")
+            raise ConfigError(f"weights {self.weights!r}: need {n} non-negative numbers with a "
+                              f"positive sum")
         return values / values.sum()
 
 
-def combine_scores(scores: list[torch.Tensor], weights: torch.Tensor, combine: str = "softmax") -> torch.Tensor:
-    """Weighted mean of (users, items) score matrices after putting each on a common per-user scale."""
+def combine_scores(scores: list[torch.Tensor], weights: torch.Tensor,
+                   combine: str = "softmax") -> torch.Tensor:
+    """Weighted mean of (users, items) score matrices after putting each on a common per-user
+    scale."""
     floats = [s.float() for s in scores]
     if combine == "softmax":
         scaled = [torch.softmax(s, dim=-1) for s in floats]
     elif combine == "zscore":
-        scaled = [(s - s.mean(-1, keepdim=True)) / s.std(-1, keepdim=True).clamp_min(1e-12) for s in floats]
+        scaled = [(s - s.mean(-1, keepdim=True)) / s.std(-1, keepdim=True).clamp_min(1e-12)
+                  for s in floats]
     else:
         raise ConfigError(f"combine must be 'softmax' or 'zscore', got {combine!r}")
     return sum(w * s for w, s in zip(weights.tolist(), scaled, strict=True))
@@ -84,16 +90,19 @@ class Ensemble(Recommender):
         self.member_items: list[Vocab | None] = []
         self.weights = config.member_weights(len(config.member_paths()))
 
-    def attach(self, members: Sequence[tuple[Recommender, Vocab | None]], item_vocab: Vocab | None = None) -> None:
+    def attach(self, members: Sequence[tuple[Recommender, Vocab | None]],
+               item_vocab: Vocab | None = None) -> None:
         """Take the loaded members, in the order of `config.members`, with their item vocabularies
         (`pretrec.checkpoint.build_model` loads them); each must score the items of `item_vocab`
         (the dataset's, when known)."""
         for path, (model, items) in zip(self.config.member_paths(), members, strict=True):
             if model.n_items != self.n_items:
-                raise ConfigError(f"ensemble member {path} scores {model.n_items} items, the dataset has {self.n_items}")
+                raise ConfigError(f"ensemble member {path} scores {model.n_items} items, "
+                                  f"the dataset has {self.n_items}")
             if item_vocab is not None and items is not None and items != item_vocab:
-                raise ConfigError(f"ensemble member {path} was trained on another item catalogue; map it onto "
-                                  f"this dataset first (pretrec finetune --strategy zero_shot or full)")
+                raise ConfigError(f"ensemble member {path} was trained on another item catalogue; "
+                                  f"map it onto this dataset first "
+                                  f"(pretrec finetune --strategy zero_shot or full)")
             if isinstance(model, torch.nn.Module):
                 model.eval()
         self.members = [model for model, _ in members]
@@ -104,7 +113,8 @@ class Ensemble(Recommender):
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         if not self.members:
-            raise ConfigError("the ensemble has no members attached (pretrec.checkpoint.build_model loads them)")
+            raise ConfigError("the ensemble has no members attached "
+                              "(pretrec.checkpoint.build_model loads them)")
         with torch.inference_mode():
             scores = [member.score(batch) for member in self.members]
         return combine_scores(scores, self.weights, self.config.combine)

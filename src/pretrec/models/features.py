@@ -33,7 +33,8 @@ class FeatureRequest:
     user_text_fields: str | None = None
     """User features written as text ("age,gender,occupation"); None for none."""
     item_tokens: bool = False
-    """The item texts tokenised (for an encoder that is fine-tuned with the model) instead of encoded."""
+    """The item texts tokenised (for an encoder that is fine-tuned with the model) instead of
+    encoded."""
     item_attributes: bool = False
     """The items' attribute lists (S3-Rec objectives)."""
 

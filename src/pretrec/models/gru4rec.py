@@ -65,7 +65,8 @@ class GRU4Rec(NeuralRecommender):
         super().__init__(config, n_users, n_items)
         self.item_embedding = nn.Embedding(n_items + 1, config.hidden_size, padding_idx=0)
         recurrent = nn.GRU if config.cell == "gru" else nn.LSTM
-        self.recurrent = recurrent(config.hidden_size, config.hidden_size, config.n_layers, batch_first=True)
+        self.recurrent = recurrent(config.hidden_size, config.hidden_size, config.n_layers,
+                                   batch_first=True)
         self.dropout = nn.Dropout(config.dropout)
         nn.init.normal_(self.item_embedding.weight, std=0.02)
         self.item_embedding.weight.data[0].zero_()

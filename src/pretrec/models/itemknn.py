@@ -46,7 +46,8 @@ class ItemKNN(Recommender):
         blocks = []
         for start in range(0, self.n_items, ROWS_PER_BLOCK):
             rows = cooccurrence[start : start + ROWS_PER_BLOCK].toarray()  # (b, n_items)
-            rows /= norms[start : start + ROWS_PER_BLOCK, None] * norms[None, :] + config.shrink + 1e-12
+            rows /= (norms[start : start + ROWS_PER_BLOCK, None] * norms[None, :] + config.shrink
+                     + 1e-12)
             rows[np.arange(len(rows)), np.arange(start, start + len(rows))] = 0.0
             blocks.append(_keep_top(rows, config.neighbours))
         # row j holds the neighbours of item j; scoring needs history @ sim^T

@@ -61,8 +61,8 @@ def length_groups(inputs: torch.Tensor, groups: int) -> Iterator[tuple[torch.Ten
         yield rows, max(1, int(lengths[rows].max()))
 
 
-def states_at(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor, targets: torch.Tensor,
-              groups: int) -> tuple[torch.Tensor, torch.Tensor]:
+def states_at(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor,
+              targets: torch.Tensor, groups: int) -> tuple[torch.Tensor, torch.Tensor]:
     """(P, H) states and (P,) 1-based targets at every position whose target is > 0."""
     states, labels = [], []
     for rows, width in length_groups(inputs, groups):
@@ -73,7 +73,8 @@ def states_at(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tens
     return torch.cat(states), torch.cat(labels)
 
 
-def last_states(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor, groups: int) -> torch.Tensor:
+def last_states(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Tensor,
+                groups: int) -> torch.Tensor:
     """(B, H): each row's state after its latest item, rows in their original order."""
     parts, order = [], []
     for rows, width in length_groups(inputs, groups):

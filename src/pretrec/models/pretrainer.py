@@ -43,8 +43,8 @@ class PretrainConfig(AugmentationFields, ContrastiveFields, TransformerSequenceC
     """Share of a sequence the segment task masks (a contiguous run, at least one item)."""
 
     def __post_init__(self) -> None:
-        weights = (self.masked_weight, self.next_weight, self.contrastive_weight, self.attribute_weight,
-                   self.segment_weight)
+        weights = (self.masked_weight, self.next_weight, self.contrastive_weight,
+                   self.attribute_weight, self.segment_weight)
         if min(weights) < 0 or max(weights) == 0:
             raise ValueError("objective weights must be >= 0 and at least one > 0")
 
@@ -56,12 +56,14 @@ class SequencePretrainer(NeuralRecommender):
 
     @classmethod
     def feature_request(cls, config: PretrainConfig) -> FeatureRequest:
-        """The items' attributes when S3-Rec's attribute objectives train (their heads are the task's)."""
+        """The items' attributes when S3-Rec's attribute objectives train (their heads are the
+        task's)."""
         return FeatureRequest(item_attributes=config.attribute_weight > 0)
 
     cosine_temperature: float | None = None  # dot-product scores
 
-    def __init__(self, config: PretrainConfig, n_users: int, n_items: int, features: SideFeatures = NO_FEATURES):
+    def __init__(self, config: PretrainConfig, n_users: int, n_items: int,
+                 features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items)
         self.config: PretrainConfig = config
         self.mask_id = n_items + 1

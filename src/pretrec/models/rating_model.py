@@ -35,7 +35,8 @@ class RatingModel(NeuralRecommender):
             self.global_mean.fill_(float(np.log(rate / (1 - rate))))  # logit of the positive rate
         else:
             self.global_mean.fill_(float(train.weights.mean()))
-            self.rating_range.copy_(torch.tensor([float(train.weights.min()), float(train.weights.max())]))
+            self.rating_range.copy_(torch.tensor([float(train.weights.min()),
+                                                  float(train.weights.max())]))
 
     @abstractmethod
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:

@@ -35,7 +35,8 @@ class SASRec(NeuralRecommender):
     config_class = SASRecConfig
     cosine_temperature: float | None = None  # dot-product scores
 
-    def __init__(self, config: TransformerSequenceConfig, n_users: int, n_items: int, n_extra_tokens: int = 0):
+    def __init__(self, config: TransformerSequenceConfig, n_users: int, n_items: int,
+                 n_extra_tokens: int = 0):
         super().__init__(config, n_users, n_items)
         # token ids: 0 padding, 1..n_items items, then special tokens (CL4SRec's mask)
         self.sequence_encoder = ItemSequenceEncoder(n_items + 1 + n_extra_tokens, config)

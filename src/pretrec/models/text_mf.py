@@ -66,7 +66,8 @@ class TextMF(RatingModel):
     @classmethod
     def feature_request(cls, config: TextMFConfig) -> FeatureRequest:
         return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
-                              item_text_fields=config.item_text_fields, user_text_fields=config.user_text_fields,
+                              item_text_fields=config.item_text_fields,
+                              user_text_fields=config.user_text_fields,
                               item_tokens=config.encoder_tuning != "frozen")
 
     def __init__(self, config: TextMFConfig, n_users: int, n_items: int, binary: bool = False,
@@ -75,7 +76,8 @@ class TextMF(RatingModel):
         add_factors(self, n_users, n_items, config.embedding_dim, config.init_std)
         self.tuned = config.encoder_tuning != "frozen"
         # a tuned encoder is part of the model (optimiser, checkpoint); frozen text is features
-        self.text_encoder = SentenceEncoder(config.text_model, max_length=config.text_max_length) if self.tuned else None
+        self.text_encoder = (SentenceEncoder(config.text_model, max_length=config.text_max_length)
+                             if self.tuned else None)
         dim = text_width(features, config.text_model)
         self.register_buffer("user_text", torch.zeros(n_users, dim))
         self.register_buffer("item_text", torch.zeros(n_items, dim))
@@ -88,18 +90,21 @@ class TextMF(RatingModel):
         for layer in (self.user_map, self.item_map):
             nn.init.zeros_(layer.weight)  # starts as plain BiasedMF
         if self.text_encoder is not None:
-            self.language_model = prepare_language_model(self.text_encoder.model, config.encoder_tuning,
-                                                         config.lora_rank, config.lora_alpha)
-            self.register_buffer("item_tokens", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
-            self.register_buffer("item_token_mask", torch.zeros(n_items, config.text_max_length, dtype=torch.long))
+            self.language_model = prepare_language_model(self.text_encoder.model,
+                                                         config.encoder_tuning, config.lora_rank,
+                                                         config.lora_alpha)
+            self.register_buffer("item_tokens",
+                                 torch.zeros(n_items, config.text_max_length, dtype=torch.long))
+            self.register_buffer("item_token_mask",
+                                 torch.zeros(n_items, config.text_max_length, dtype=torch.long))
             self.register_buffer("item_has_text", torch.zeros(n_items, dtype=torch.bool))
             if features.item_tokens is not None and features.item_has_text is not None:
                 self.item_tokens.copy_(features.item_tokens["input_ids"])
                 self.item_token_mask.copy_(features.item_tokens["attention_mask"])
                 self.item_has_text.copy_(features.item_has_text)
 
-    def _shifted(self, ids: torch.Tensor, factors: nn.Embedding, bias: nn.Embedding, text: torch.Tensor,
-                 text_map: nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
+    def _shifted(self, ids: torch.Tensor, factors: nn.Embedding, bias: nn.Embedding,
+                 text: torch.Tensor, text_map: nn.Linear) -> tuple[torch.Tensor, torch.Tensor]:
         shift = text_map(self.text_dropout(text))
         return factors(ids) + shift[..., :-1], bias(ids).squeeze(-1) + shift[..., -1]
 
@@ -107,13 +112,16 @@ class TextMF(RatingModel):
         if self.text_encoder is None:
             return self.item_text[items]
         table = {"input_ids": self.item_tokens, "attention_mask": self.item_token_mask}
-        return encode_rows(self.text_encoder, table, items) * self.item_has_text[items].unsqueeze(-1)
+        return (encode_rows(self.text_encoder, table, items)
+                * self.item_has_text[items].unsqueeze(-1))
 
     def user_vectors(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self._shifted(users, self.user_factors, self.user_bias, self.user_text[users], self.user_map)
+        return self._shifted(users, self.user_factors, self.user_bias, self.user_text[users],
+                             self.user_map)
 
     def item_vectors(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self._shifted(items, self.item_factors, self.item_bias, self.item_text_vectors(items), self.item_map)
+        return self._shifted(items, self.item_factors, self.item_bias,
+                             self.item_text_vectors(items), self.item_map)
 
     def predict_tensor(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         return factor_prediction(self, users, items)

@@ -62,12 +62,14 @@ class TextProfile(Recommender):
 
     def fit(self, train: Interactions) -> Self:
         if not bool(self.item_vectors.abs().sum()):
-            raise ConfigError("text_profile has no item vectors: build it with the item text features")
+            raise ConfigError("text_profile has no item vectors: "
+                              "build it with the item text features")
         return self
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         config = self.config
-        sequences = torch.from_numpy(batch.history.padded(batch.users, config.profile_length))  # 1-based, latest last
+        # 1-based, latest last
+        sequences = torch.from_numpy(batch.history.padded(batch.users, config.profile_length))
         age = torch.arange(config.profile_length - 1, -1, -1, dtype=torch.float32)  # 0 = latest
         weights = (config.recency_decay**age)[None] * (sequences > 0)
         table = torch.cat([torch.zeros(1, self.item_vectors.shape[1]), self.item_vectors])

@@ -94,7 +94,8 @@ class TextSASRec(NeuralRecommender):
     @classmethod
     def feature_request(cls, config: TextSASRecConfig) -> FeatureRequest:
         return FeatureRequest(text_model=config.text_model, text_max_length=config.text_max_length,
-                              item_text_fields=config.text_fields, item_text_views=config.text_views,
+                              item_text_fields=config.text_fields,
+                              item_text_views=config.text_views,
                               item_text_view_rate=config.text_view_rate)
 
     def __init__(self, config: TextSASRecConfig, n_users: int, n_items: int,
@@ -102,7 +103,8 @@ class TextSASRec(NeuralRecommender):
         text = features.item_text
         dim = text.shape[1] if text is not None else text_dimension(config.text_model)
         tower = ItemTower(n_items + 1, n_items, config.hidden_size, dim,
-                          config.fusion, config.adaptor, config.text_dropout, config.n_experts, config.id_dropout)
+                          config.fusion, config.adaptor, config.text_dropout, config.n_experts,
+                          config.id_dropout)
         super().__init__(config, n_users, n_items)
         self.config: TextSASRecConfig = config
         self.sequence_encoder = ItemSequenceEncoder(n_items + 1, config, tower)

@@ -74,8 +74,9 @@ class ItemTower(nn.Module):
             for new items (DropoutNet, Volkovs et al., NeurIPS 2017).
     """
 
-    def __init__(self, n_tokens: int, n_items: int, hidden: int, text_dim: int, fusion: Fusion = "text+id",
-                 adaptor: AdaptorKind = "moe", dropout: float = 0.2, n_experts: int = 8, id_dropout: float = 0.0):
+    def __init__(self, n_tokens: int, n_items: int, hidden: int, text_dim: int,
+                 fusion: Fusion = "text+id", adaptor: AdaptorKind = "moe", dropout: float = 0.2,
+                 n_experts: int = 8, id_dropout: float = 0.0):
         super().__init__()
         if fusion not in ("text", "id", "text+id"):
             raise ValueError(f"fusion must be 'text', 'id' or 'text+id', got {fusion!r}")
@@ -87,7 +88,8 @@ class ItemTower(nn.Module):
         self.register_buffer("text_features", torch.zeros(n_tokens, text_dim))
         self.uses_text = fusion != "id"
         self.adaptor = (
-            MoEAdaptor(text_dim, hidden, dropout, n_experts) if adaptor == "moe" else LinearAdaptor(text_dim, hidden, dropout)
+            MoEAdaptor(text_dim, hidden, dropout, n_experts) if adaptor == "moe"
+            else LinearAdaptor(text_dim, hidden, dropout)
         )
         # ID vectors: every token for "id"/"text+id"; padding + the special tokens for "text"
         self.id_offset = n_items if fusion == "text" else 0
@@ -100,7 +102,8 @@ class ItemTower(nn.Module):
     def set_text_variants(self, variants: torch.Tensor) -> None:
         """(K, n_items, text_dim) features of K augmented texts per item: in training, each item
         occurrence reads its original text or one of these at random (not saved in checkpoints)."""
-        table = torch.zeros(len(variants), *self.text_features.shape, device=self.text_features.device)
+        table = torch.zeros(len(variants), *self.text_features.shape,
+                            device=self.text_features.device)
         table[:, 1 : self.n_items + 1] = variants.to(table)
         self.register_buffer("text_variants", table, persistent=False)
 
@@ -108,14 +111,16 @@ class ItemTower(nn.Module):
         variants = getattr(self, "text_variants", None)
         if not self.training or variants is None:
             return self.text_features[ids]
-        choice = torch.randint(0, len(variants) + 1, ids.shape, device=ids.device)  # 0: the original
+        # 0: the original
+        choice = torch.randint(0, len(variants) + 1, ids.shape, device=ids.device)
         table = torch.cat([self.text_features[None], variants])
         return table[choice, ids]
 
     def set_text_features(self, features: torch.Tensor) -> None:
         """(n_items, text_dim) features of items 1..n_items, in item index order."""
         if features.shape != (self.n_items, self.text_features.shape[1]):
-            raise ValueError(f"expected text features of shape {(self.n_items, self.text_features.shape[1])}, "
+            raise ValueError(f"expected text features of shape "
+                             f"{(self.n_items, self.text_features.shape[1])}, "
                              f"got {tuple(features.shape)}")
         self.text_features[1 : self.n_items + 1] = features.to(self.text_features)
 

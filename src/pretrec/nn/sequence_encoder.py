@@ -59,18 +59,21 @@ class TransformerSequenceConfig(Config):
 
     def encoder_shape(self) -> EncoderShape:
         # the shape's fields are a subset of this config's: copy them by name
-        return EncoderShape(**{f.name: getattr(self, f.name) for f in dataclasses.fields(EncoderShape)})
+        return EncoderShape(**{f.name: getattr(self, f.name)
+                               for f in dataclasses.fields(EncoderShape)})
 
 
 class ItemSequenceEncoder(nn.Module):
     """(B, L) right-aligned token ids (0 = padding) -> (B, L, H) states."""
 
-    def __init__(self, n_tokens: int, config: TransformerSequenceConfig, item_embedding: nn.Module | None = None):
+    def __init__(self, n_tokens: int, config: TransformerSequenceConfig,
+                 item_embedding: nn.Module | None = None):
         super().__init__()
         shape, self.max_len, init_std = config.encoder_shape(), config.max_len, config.init_std
         self.from_start = config.positions == "from_start"
         # any module mapping ids to vectors with a `.weight` table works (an ItemTower reads text)
-        self.item_embedding = item_embedding or nn.Embedding(n_tokens, shape.hidden_size, padding_idx=0)
+        self.item_embedding = item_embedding or nn.Embedding(n_tokens, shape.hidden_size,
+                                                             padding_idx=0)
         self.position_embedding = nn.Embedding(self.max_len, shape.hidden_size)
         self.embedding_dropout = nn.Dropout(shape.dropout)
         self.encoder = TransformerEncoder(shape)
@@ -89,7 +92,8 @@ class ItemSequenceEncoder(nn.Module):
             first = length - (inputs > 0).sum(1, keepdim=True)
             positions = (torch.arange(length, device=inputs.device)[None] - first).clamp(min=0)
         else:  # (1, L): the same for every row, right-aligned
-            positions = torch.arange(self.max_len - length, self.max_len, device=inputs.device)[None]
+            positions = torch.arange(self.max_len - length, self.max_len,
+                                     device=inputs.device)[None]
         x = self.item_embedding(inputs) + self.position_embedding(positions)  # (B, L, H)
         x = self.embedding_dropout(self.encoder.normalise_input(x))
         return self.encoder(x, padding=inputs == 0, causal=causal)

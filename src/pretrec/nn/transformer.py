@@ -97,7 +97,8 @@ class TransformerBlock(nn.Module):
             self.filter = LowHighFilter(shape.hidden_size, shape.smoothing_window)
             self.filter_norm = nn.LayerNorm(shape.hidden_size)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, keep: torch.Tensor, causal: bool) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, keep: torch.Tensor,
+                causal: bool) -> torch.Tensor:
         """keep: (B, L, 1) 1.0 at items, 0.0 at padding (the filter averages items only)."""
         if self.pre_norm:
             h = self.attention_norm(x)

@@ -2,7 +2,8 @@
 precision/recall/F1 report.
 
     from pretrec.pipeline.click import run_click
-    reports, summary = run_click("text_click", "../shared/data/text/ml-100k", labels="rating", seeds=[0, 1, 2])
+    reports, summary = run_click("text_click", "../shared/data/text/ml-100k", labels="rating",
+                                 seeds=[0, 1, 2])
 
 Labels come from the interactions in one of two ways, fixed by the seed so every model sees the
 same pairs:
@@ -35,8 +36,8 @@ from pretrec.sampling.negatives import sample_negatives
 Labels = Literal["rating", "sampled"]
 
 
-def click_pairs(inter: Interactions, labels: Labels = "rating", threshold: float = 4.0, n_negatives: int = 1,
-                seed: int = 0) -> Interactions:
+def click_pairs(inter: Interactions, labels: Labels = "rating", threshold: float = 4.0,
+                n_negatives: int = 1, seed: int = 0) -> Interactions:
     """(user, item) pairs with 0/1 labels as weights (see the module docstring)."""
     if labels == "rating":
         if inter.weights is None:
@@ -46,7 +47,8 @@ def click_pairs(inter: Interactions, labels: Labels = "rating", threshold: float
         raise DataError(f"labels must be 'rating' or 'sampled', got {labels!r}")
     positives = inter.csr.tocoo()
     users, items = positives.row.astype(np.int64), positives.col.astype(np.int64)
-    negatives = sample_negatives(users, n_negatives, inter.n_items, make_rng(seed), inter.csr).reshape(-1)
+    negatives = sample_negatives(users, n_negatives, inter.n_items, make_rng(seed),
+                                 inter.csr).reshape(-1)
     all_users = np.concatenate([users, np.repeat(users, n_negatives)])
     all_items = np.concatenate([items, negatives])
     targets = np.concatenate([np.ones(len(users)), np.zeros(len(negatives))]).astype(np.float32)
@@ -60,10 +62,12 @@ def click_metrics(model: RatingModel, part: Interactions) -> dict[str, float]:
             **classification_report(probs, part.weights)}
 
 
-def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "rating", seeds: Sequence[int] = (0,),
-              options: Mapping[str, Any] | None = None, threshold: float = 4.0, n_negatives: int = 1,
-              valid_fraction: float = 0.1, test_fraction: float = 0.2, output: str | Path | None = None,
-              progress: bool = True, refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "rating",
+              seeds: Sequence[int] = (0,), options: Mapping[str, Any] | None = None,
+              threshold: float = 4.0, n_negatives: int = 1, valid_fraction: float = 0.1,
+              test_fraction: float = 0.2, output: str | Path | None = None,
+              progress: bool = True,
+              refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (pairs and split drawn from the seed); reports and metric -> (mean, std)."""
     data = load(dataset)
     if labels == "rating":
@@ -73,9 +77,11 @@ def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "ratin
     protocol = f"click prediction ({what}; AUC, log loss on held-out pairs)"
 
     def one(seed: int, folder: Path | None) -> Report:
-        labelled = dataclasses.replace(data, interactions=click_pairs(data.interactions, labels, threshold, n_negatives, seed))
-        report = fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction, progress, refit,
-                                  task="click", metrics=click_metrics, selection="auc", protocol=protocol)[0]
+        labelled = dataclasses.replace(data, interactions=click_pairs(data.interactions, labels,
+                                                                      threshold, n_negatives, seed))
+        report = fit_rating_model(model, labelled, seed, options, valid_fraction, test_fraction,
+                                  progress, refit, task="click", metrics=click_metrics,
+                                  selection="auc", protocol=protocol)[0]
         if folder is not None:
             report.save(folder)
         return report

@@ -17,19 +17,22 @@ DEMO_MODELS: dict[str, dict[str, object]] = {
     "itemknn": {"neighbours": 100, "shrink": 10.0},
     "ease": {"l2": 200.0},
     "bprmf": {"epochs": 40, "batch_size": 2048, "learning_rate": 0.005, "patience": 5},
-    "sasrec": {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5, "hidden_size": 32,
-               "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2, "max_len": 20},
+    "sasrec": {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5,
+               "hidden_size": 32, "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2,
+               "max_len": 20},
 }
 
 
-def run_demo(output: str | Path = "runs/demo", progress: bool = True, seed: int = 0) -> dict[str, Report]:
+def run_demo(output: str | Path = "runs/demo", progress: bool = True,
+             seed: int = 0) -> dict[str, Report]:
     """Run every demo model; reports are saved under ``output/<model>``."""
     dataset = make_synthetic(seed=seed)
     split = leave_one_out(dataset.interactions)
     reports = {}
     for name, options in DEMO_MODELS.items():
         started = time.perf_counter()
-        result = fit_and_evaluate(name, dataset, split, options, seed, output=Path(output) / name, progress=progress)
+        result = fit_and_evaluate(name, dataset, split, options, seed, output=Path(output) / name,
+                                  progress=progress)
         result.report.timings["total_seconds"] = time.perf_counter() - started
         reports[name] = result.report
     return reports

@@ -19,11 +19,13 @@ from pretrec.data.sequences import UserHistories
 from pretrec.experiment import fit_and_evaluate
 from pretrec.sampling.batches import UserBatch
 
-SEQUENCE = {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5, "hidden_size": 32,
-            "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2, "max_len": 20}
+SEQUENCE = {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5,
+            "hidden_size": 32, "inner_size": 64, "dropout": 0.2, "attention_dropout": 0.2,
+            "max_len": 20}
 TEXT_MODELS: dict[str, dict[str, object]] = {
     "sasrec": SEQUENCE,
-    "text_sasrec": {**SEQUENCE, "fusion": "text+id", "adaptor": "linear", "text_dropout": 0.1, "id_dropout": 0.5},
+    "text_sasrec": {**SEQUENCE, "fusion": "text+id", "adaptor": "linear", "text_dropout": 0.1,
+                    "id_dropout": 0.5},
 }
 
 
@@ -36,13 +38,14 @@ class TextDemo:
     """Lines showing one user's top 10 from text_sasrec, cold items marked."""
 
 
-def run_text_demo(dataset: Dataset, output: str | Path, progress: bool = True, seed: int = 0) -> TextDemo:
+def run_text_demo(dataset: Dataset, output: str | Path, progress: bool = True,
+                  seed: int = 0) -> TextDemo:
     split = cold_start_split(dataset.interactions, cold_item_fraction=0.1, seed=seed)
     groups, seconds, models = {}, {}, {}
     for name, options in TEXT_MODELS.items():
         started = time.perf_counter()
-        result = fit_and_evaluate(name, dataset, split, options, seed, output=Path(output) / f"cold-{name}",
-                                  progress=progress)
+        result = fit_and_evaluate(name, dataset, split, options, seed,
+                                  output=Path(output) / f"cold-{name}", progress=progress)
         seconds[name] = time.perf_counter() - started
         groups[name], models[name] = result.report.groups, result.model
     return TextDemo(groups, seconds, _example(models["text_sasrec"], dataset, split))
@@ -66,9 +69,10 @@ def _example(model, dataset: Dataset, split) -> list[str]:
     row = int(hits[0])
     user = int(users[row])
     history = context.items[context.offsets[user] : context.offsets[user + 1]][-3:]
-    lines = [f"user {dataset.user_vocab.raw([user])[0]}, latest items: " + "; ".join(titles[history])]
+    lines = [f"user {dataset.user_vocab.raw([user])[0]}, latest items: "
+             + "; ".join(titles[history])]
     for rank, item in enumerate(top[row], 1):
-        mark = "  <- cold item (never in training), the user's next item" if item == targets[row] else (
-            "  (cold)" if cold[item] else "")
+        mark = ("  <- cold item (never in training), the user's next item" if item == targets[row]
+                else "  (cold)" if cold[item] else "")
         lines.append(f"  {rank:2d}. {titles[item]}{mark}")
     return lines

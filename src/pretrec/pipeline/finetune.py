@@ -38,7 +38,8 @@ class FineTuning(FitHooks):
     """
 
     def __init__(self, checkpoint: str | Path, dataset: Dataset, strategy: str,
-                 lora_rank: int = 8, lora_alpha: float = 16.0, match_items: str | Sequence[str] | None = None):
+                 lora_rank: int = 8, lora_alpha: float = 16.0,
+                 match_items: str | Sequence[str] | None = None):
         if strategy not in STRATEGIES:
             raise ConfigError(f"unknown strategy '{strategy}'; choose from {', '.join(STRATEGIES)}")
         self.checkpoint, self.dataset, self.strategy = Path(checkpoint), dataset, strategy
@@ -51,20 +52,25 @@ class FineTuning(FitHooks):
             raise ConfigError(f"{self.checkpoint} has no item vocabulary; cannot map its items")
         meta, source_text = read_model_meta(self.checkpoint), load_item_text(self.checkpoint)
         report = warm_start(model, self.dataset.item_vocab, source.state(), source_items,
-                            str(self.checkpoint), meta["model"], found=self._match(source_items, source_text),
+                            str(self.checkpoint), meta["model"],
+                            found=self._match(source_items, source_text),
                             matched_by=",".join(self.match_fields) or "id")
         apply_strategy(model, self.strategy, self.lora_rank, self.lora_alpha)
         missing = self._missing_text_fields(model, meta["config"], source_text)
-        return {**report.to_dict(), "strategy": self.strategy, "parameters": parameter_counts(model),
+        return {**report.to_dict(), "strategy": self.strategy,
+                "parameters": parameter_counts(model),
                 **({"text_fields_missing": missing} if missing else {}),
-                **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha} if self.strategy == "lora" else {})}
+                **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha}
+                   if self.strategy == "lora" else {})}
 
     def _match(self, source_items: Any, source_text: dict[str, Any] | None) -> Any:
         if not self.match_fields:
             return None  # by raw id
         side = self.dataset.item_side
-        target = item_keys(self.dataset.item_vocab, side.text if side else None, self.match_fields, "dataset")
-        source = item_keys(source_items, source_text, self.match_fields, f"checkpoint {self.checkpoint}")
+        target = item_keys(self.dataset.item_vocab, side.text if side else None, self.match_fields,
+                           "dataset")
+        source = item_keys(source_items, source_text, self.match_fields,
+                           f"checkpoint {self.checkpoint}")
         return match_items(target, source)
 
     def _missing_text_fields(self, model: Recommender, source_config: dict[str, Any],
@@ -76,8 +82,9 @@ class FineTuning(FitHooks):
         missing = missing_labels(read_fields(source_config, source_text),
                                  read_fields(model.config.to_dict(), side.text))
         if missing:
-            log.warning("the pre-trained model read item text field(s) %s that %s lacks: its items' texts look "
-                        "unlike those it was trained on; pre-train with text_fields set to the fields both share",
+            log.warning("the pre-trained model read item text field(s) %s that %s lacks: "
+                        "its items' texts look unlike those it was trained on; "
+                        "pre-train with text_fields set to the fields both share",
                         missing, self.dataset.name)
         return missing
 

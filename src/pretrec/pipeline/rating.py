@@ -36,21 +36,26 @@ def rating_metrics(model: RatingModel, part: Interactions) -> dict[str, float]:
     return {"rmse": rmse(predicted, part.weights), "mae": mae(predicted, part.weights)}
 
 
-def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapping[str, Any] | None = None,
+def fit_rating_model(model_name: str, dataset: Dataset, seed: int,
+                     options: Mapping[str, Any] | None = None,
                      valid_fraction: float = 0.1, test_fraction: float = 0.2,
                      progress: bool = True, refit: bool = True, task: str = "rating",
                      metrics: Callable[[RatingModel, Interactions], dict[str, float]] | None = None,
-                     selection: str = "rmse", protocol: str = PROTOCOL) -> tuple[Report, RatingModel]:
+                     selection: str = "rmse",
+                     protocol: str = PROTOCOL) -> tuple[Report, RatingModel]:
     """One seed: split, fit with validation selection (`selection`, RMSE by default), refit on
     train + valid when asked, evaluate on test. `task` and `metrics` serve click prediction too."""
     metrics = metrics or rating_metrics
     if dataset.interactions.weights is None:
-        raise DataError(f"{task} prediction needs labels or ratings; dataset '{dataset.name}' has none")
+        raise DataError(f"{task} prediction needs labels or ratings; "
+                        f"dataset '{dataset.name}' has none")
     entry = MODELS.get(model_name)
     if entry.kind != task:
         fitting = [n for n in MODELS.names() if MODELS.get(n).kind == task]
-        raise ConfigError(f"'{model_name}' is not a {task} model; {task} models: {', '.join(fitting)}")
-    model_config, train_config = build_configs(model_name, {"metric": selection, **dict(options or {})})
+        raise ConfigError(f"'{model_name}' is not a {task} model; "
+                          f"{task} models: {', '.join(fitting)}")
+    model_config, train_config = build_configs(model_name,
+                                               {"metric": selection, **dict(options or {})})
     if not progress:
         train_config = train_config.replace(progress=False)
     split = random_ratio(dataset.interactions, valid_fraction, test_fraction, seed=seed)
@@ -67,29 +72,33 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int, options: Mapp
     report = Report(
         model=model_name,
         metrics=metrics(model, split.test),
-        dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(), "users": dataset.n_users,
-                 "items": dataset.n_items, "interactions": len(dataset.interactions)},
+        dataset={"name": dataset.name, "fingerprint": dataset.fingerprint(),
+                 "users": dataset.n_users, "items": dataset.n_items,
+                 "interactions": len(dataset.interactions)},
         split={**split.describe(), "refit_on_train_and_valid": refit},
         protocol={"name": protocol},
         seed=seed,
         config={"model": model_config.to_dict(), "train": train_config.to_dict()},
         valid_metrics=valid_metrics,
-        training={"best_epoch": result.best_epoch, "epochs_run": result.epochs_run, "best_valid": result.best_metric,
-                  "parameters": first.parameters, "history": result.history},
+        training={"best_epoch": result.best_epoch, "epochs_run": result.epochs_run,
+                  "best_valid": result.best_metric, "parameters": first.parameters,
+                  "history": result.history},
         timings={"fit_seconds": fit_seconds},
     )
     return report, model
 
 
 def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] = (0,),
-               options: Mapping[str, Any] | None = None, valid_fraction: float = 0.1, test_fraction: float = 0.2,
-               output: str | Path | None = None, progress: bool = True, format: str | None = None,
+               options: Mapping[str, Any] | None = None, valid_fraction: float = 0.1,
+               test_fraction: float = 0.2, output: str | Path | None = None,
+               progress: bool = True, format: str | None = None,
                refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (each its own random split); reports and metric -> (mean, sample std)."""
     data = load(dataset, format)
 
     def one(seed: int, folder: Path | None) -> Report:
-        report = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction, progress, refit)[0]
+        report = fit_rating_model(model, data, seed, options, valid_fraction, test_fraction,
+                                  progress, refit)[0]
         if folder is not None:
             report.save(folder)
         return report

@@ -75,7 +75,8 @@ class RunSettings(Config):
     def __post_init__(self) -> None:
         for name in ("split_options", "set"):
             if not isinstance(getattr(self, name), Mapping):
-                raise ValueError(f"{name} must be a mapping of key: value, got {getattr(self, name)!r}")
+                raise ValueError(f"{name} must be a mapping of key: value, "
+                                 f"got {getattr(self, name)!r}")
         if self.k_core < 0:
             raise ValueError(f"k_core must be >= 0, got {self.k_core}")
 
@@ -101,7 +102,8 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     return dict(loaded)
 
 
-def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any], path: str | Path = "") -> RunSettings:
+def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any],
+                   path: str | Path = "") -> RunSettings:
     """A config file's values with flags on top (flags win; `set` and `split_options` merge key
     by key); unknown or ill-typed keys are a `ConfigError` naming the file."""
     merged = dict(file_values)
@@ -120,8 +122,8 @@ def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any], pat
 
 def prepare_data(settings: RunSettings, ranking: bool = True) -> Dataset:
     """Load `settings.dataset`, filter it (`filter_data`) and attach item attributes."""
-    dataset = filter_data(load(settings.dataset, settings.format or None, settings.column_roles()), settings,
-                          ranking)
+    dataset = filter_data(load(settings.dataset, settings.format or None, settings.column_roles()),
+                          settings, ranking)
     if settings.item_attributes:
         dataset, _ = with_item_attributes(dataset, settings.item_attributes)
     return dataset
@@ -130,7 +132,8 @@ def prepare_data(settings: RunSettings, ranking: bool = True) -> Dataset:
 def filter_data(dataset: Dataset, settings: RunSettings, ranking: bool = True) -> Dataset:
     """The settings' filters: rating threshold (ranking only: it would bias ratings), then
     deduplication, then the k-core."""
-    return apply_filters(dataset, settings.min_rating if ranking else None, settings.dedup, settings.k_core)
+    return apply_filters(dataset, settings.min_rating if ranking else None, settings.dedup,
+                         settings.k_core)
 
 
 def prepare_split(dataset: Dataset, settings: RunSettings) -> Split | str:

@@ -50,7 +50,8 @@ def grid_search(
         model_config, train_config = build_configs(model_name, options)
         data = dataset or Dataset.from_interactions(split.train)
         fitted = fit(model_name, data, split.train, model_config, train_config, seed,
-                     validator=lambda m: validate(m.score).metrics, n_users=split.n_users, n_items=split.n_items)
+                     validator=lambda m: validate(m.score).metrics, n_users=split.n_users,
+                     n_items=split.n_items)
         value = validate(fitted.model.score).metrics[metric]
         trials.append(Trial(options, value, fitted.seconds))
     best = max(trials, key=lambda t: t.valid_metric)

@@ -15,8 +15,10 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def attribute_matrix(attributes: list[np.ndarray], n_attributes: int, n_tokens: int) -> torch.Tensor:
-    """float (n_tokens, n_attributes) multi-hot rows; row 1 + i is item i, other tokens are empty."""
+def attribute_matrix(attributes: list[np.ndarray], n_attributes: int,
+                     n_tokens: int) -> torch.Tensor:
+    """float (n_tokens, n_attributes) multi-hot rows; row 1 + i is item i, other tokens are
+    empty."""
     lengths = np.array([len(a) for a in attributes], dtype=np.int64)
     rows = 1 + np.repeat(np.arange(len(attributes)), lengths)
     columns = np.concatenate(attributes) if len(attributes) else np.zeros(0, dtype=np.int64)

@@ -29,7 +29,8 @@ def full_window(batch: SequenceBatch) -> torch.Tensor:
     return torch.cat([inputs[:, :1], torch.where(targets > 0, targets, shifted_inputs)], dim=1)
 
 
-def cloze(window: torch.Tensor, probability: float, mask_id: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def cloze(window: torch.Tensor, probability: float, mask_id: int,
+          generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     """Mask each item with `probability` (a row with none masked gets its latest item masked);
     returns (inputs, targets) for masked item modelling."""
     hit = (torch.rand(window.shape, generator=generator) < probability) & (window > 0)
@@ -37,14 +38,16 @@ def cloze(window: torch.Tensor, probability: float, mask_id: int, generator: tor
     return torch.where(hit, torch.full_like(window, mask_id), window), torch.where(hit, window, 0)
 
 
-def segments(window: torch.Tensor, ratio: float, mask_id: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def segments(window: torch.Tensor, ratio: float, mask_id: int,
+             generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     """S3-Rec's segment task: pick a contiguous run of max(1, floor(ratio * n)) items per row;
     return (window with the run masked, the run alone with the row's other items masked)."""
     width = window.shape[1]
     lengths = (window > 0).sum(1)
     size = torch.clamp((lengths.float() * ratio).floor().long(), min=1)
     first = width - lengths
-    start = first + (torch.rand(len(window), generator=generator) * (lengths - size + 1).clamp(min=1)).long()
+    start = first + (torch.rand(len(window), generator=generator)
+                     * (lengths - size + 1).clamp(min=1)).long()
     columns = torch.arange(width)[None, :]
     inside = (columns >= start[:, None]) & (columns < (start + size)[:, None]) & (window > 0)
     mask = torch.full_like(window, mask_id)

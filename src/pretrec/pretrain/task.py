@@ -33,12 +33,14 @@ from pretrec.tasks.contrastive import AugmentedViewsTask, representation, torch_
 from pretrec.tasks.next_item import next_item_loss
 
 
-def attribute_heads(config: Any, attributes: list[np.ndarray] | None, n_tokens: int) -> AttributeHeads | None:
+def attribute_heads(config: Any, attributes: list[np.ndarray] | None,
+                    n_tokens: int) -> AttributeHeads | None:
     """S3-Rec's heads over the items' attribute lists, or None when their weight is 0."""
     if not config.attribute_weight:
         return None
     if attributes is None:
-        raise ConfigError("attribute_weight > 0 needs item attributes (pretrec pretrain --item-attributes FILE)")
+        raise ConfigError("attribute_weight > 0 needs item attributes "
+                          "(pretrec pretrain --item-attributes FILE)")
     n_attributes = 1 + max((int(a.max()) for a in attributes if len(a)), default=0)
     matrix = attribute_matrix(attributes, n_attributes, n_tokens)
     return AttributeHeads(matrix, config.hidden_size, config.init_std)
@@ -47,7 +49,8 @@ def attribute_heads(config: Any, attributes: list[np.ndarray] | None, n_tokens: 
 class PretrainTask(Task):
     """The weighted objectives of `config` (a `PretrainConfig`) on the training sequences."""
 
-    def __init__(self, train: Interactions, config: Any, n_items: int, heads: AttributeHeads | None):
+    def __init__(self, train: Interactions, config: Any, n_items: int,
+                 heads: AttributeHeads | None):
         self.config, self.mask_id = config, n_items + 1
         self.views = AugmentedViewsTask(train, config, n_items)
         self.heads = heads
@@ -60,14 +63,16 @@ class PretrainTask(Task):
         generator = torch_generator(rng)
         for batch in self.views.next_item.batches(batch_size, rng):
             window = full_window(batch)[:, -config.max_len:]
-            masked_inputs, masked_targets = cloze(window, config.mask_probability, self.mask_id, generator)
+            masked_inputs, masked_targets = cloze(window, config.mask_probability, self.mask_id,
+                                                  generator)
             if config.contrastive_weight:
                 views = (policy(batch.inputs, generator), policy(batch.inputs, generator))
             else:
                 views = (batch.inputs, batch.inputs)
-            segment_masked, segment_only = segments(window, config.segment_ratio, self.mask_id, generator)
-            yield PretrainBatch(batch.users, batch.inputs, batch.targets, *views, masked_inputs, masked_targets,
-                                segment_masked, segment_only, scale=batch.scale)
+            segment_masked, segment_only = segments(window, config.segment_ratio, self.mask_id,
+                                                    generator)
+            yield PretrainBatch(batch.users, batch.inputs, batch.targets, *views, masked_inputs,
+                                masked_targets, segment_masked, segment_only, scale=batch.scale)
 
     def loss(self, model: Any, batch: PretrainBatch) -> dict[str, torch.Tensor]:
         config = self.config
@@ -86,7 +91,9 @@ class PretrainTask(Task):
                 raise ConfigError("attribute_weight > 0 but no item attributes were given")
             items = batch.inputs[batch.inputs > 0]
             associated = self.heads.associated_loss(model.item_embedding(items), items)
-            result["attribute"] = config.attribute_weight * (associated + self.heads.masked_loss(states, targets))
+            result["attribute"] = config.attribute_weight * (
+                associated + self.heads.masked_loss(states, targets)
+            )
         if config.segment_weight:
             whole = last_states(bidirectional, batch.segment_masked, config.length_groups)
             part = last_states(bidirectional, batch.segment_only, config.length_groups)

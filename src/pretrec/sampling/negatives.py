@@ -13,7 +13,8 @@ def _is_positive(positives: sp.csr_matrix, users: np.ndarray, items: np.ndarray)
     if not positives.has_sorted_indices:
         positives = positives.sorted_indices()
     n_items = positives.shape[1]
-    row_of_entry = np.repeat(np.arange(positives.shape[0], dtype=np.int64), np.diff(positives.indptr))
+    row_of_entry = np.repeat(np.arange(positives.shape[0], dtype=np.int64),
+                             np.diff(positives.indptr))
     keys = row_of_entry * n_items + positives.indices.astype(np.int64)  # sorted by construction
     query = users.astype(np.int64) * n_items + items.astype(np.int64)
     found = np.searchsorted(keys, query)

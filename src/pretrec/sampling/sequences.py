@@ -17,8 +17,10 @@ from pretrec.data.sequences import UserHistories
 from pretrec.sampling.batches import SequenceBatch
 
 
-def batch_order(lengths: np.ndarray, batch_size: int, rng: np.random.Generator, bucket: bool) -> list[np.ndarray]:
-    """Index groups of at most `batch_size`; by length (ties shuffled) when `bucket`, in random order."""
+def batch_order(lengths: np.ndarray, batch_size: int, rng: np.random.Generator,
+                bucket: bool) -> list[np.ndarray]:
+    """Index groups of at most `batch_size`; by length (ties shuffled) when `bucket`, in random
+    order."""
     if bucket:
         order = np.lexsort((rng.random(len(lengths)), lengths))
     else:

@@ -45,7 +45,8 @@ def text_sequence(model: Any, train: Interactions, features: SideFeatures) -> Ta
 
 
 def pretrain(model: Any, train: Interactions, features: SideFeatures) -> Task:
-    heads = attribute_heads(model.config, features.item_attributes, model.item_embedding.num_embeddings)
+    heads = attribute_heads(model.config, features.item_attributes,
+                            model.item_embedding.num_embeddings)
     return PretrainTask(train, model.config, model.n_items, heads)
 
 
@@ -57,16 +58,19 @@ def pointwise(model: Any, train: Interactions, features: SideFeatures) -> Task:
 def text_pointwise(model: Any, train: Interactions, features: SideFeatures) -> Task:
     """Ratings or clicks; a tuned text encoder reads the rows of a few items per step."""
     c = model.config
-    return PointwiseTask(train, model.binary, c.l2, c.items_per_batch if c.encoder_tuning != "frozen" else 0)
+    return PointwiseTask(train, model.binary, c.l2,
+                         c.items_per_batch if c.encoder_tuning != "frozen" else 0)
 
 
 TASKS: dict[str, TaskMaker] = {
-    "bprmf": lambda model, train, features: BPRTask(train, model.config.n_negatives, model.config.l2),
+    "bprmf": lambda model, train, features: BPRTask(train, model.config.n_negatives,
+                                                    model.config.l2),
     "gru4rec": next_item,
     "sasrec": next_item,
     "bsarec": next_item,
     "bert4rec": cloze,
-    "cl4srec": lambda model, train, features: AugmentedViewsTask(train, model.config, model.n_items),
+    "cl4srec": lambda model, train, features: AugmentedViewsTask(train, model.config,
+                                                                 model.n_items),
     "duorec": lambda model, train, features: SameTargetViewsTask(train, model.config),
     "pretrainer": pretrain,
     "text_sasrec": text_sequence,
@@ -82,5 +86,6 @@ TASKS: dict[str, TaskMaker] = {
 def make_task(model_name: str, model: Any, train: Interactions, features: SideFeatures) -> Task:
     """The task that trains `model` (registered as `model_name`) on `train`."""
     if model_name not in TASKS:
-        raise ConfigError(f"model '{model_name}' has no training task; tasks exist for {', '.join(sorted(TASKS))}")
+        raise ConfigError(f"model '{model_name}' has no training task; "
+                          f"tasks exist for {', '.join(sorted(TASKS))}")
     return TASKS[model_name](model, train, features)

@@ -31,7 +31,8 @@ from pretrec.tasks.next_item import NextItemTask, next_item_loss
 
 
 def torch_generator(rng: np.random.Generator) -> torch.Generator:
-    """A CPU torch generator seeded from the epoch's numpy generator (augmentations are data-side)."""
+    """A CPU torch generator seeded from the epoch's numpy generator (augmentations are
+    data-side)."""
     return torch.Generator().manual_seed(int(rng.integers(2**62)))
 
 
@@ -49,17 +50,19 @@ class ViewsTask(Task):
     """Next-item batches plus two views; subclasses say how the views are made."""
 
     def __init__(self, train: Interactions, config: Any, candidates: torch.Tensor | None = None):
-        self.next_item = NextItemTask(train, config.max_len, config.bucket, config.length_groups, candidates)
+        self.next_item = NextItemTask(train, config.max_len, config.bucket, config.length_groups,
+                                      candidates)
         self.length_groups = config.length_groups
-        self.weight, self.temperature, self.similarity = (config.contrastive_weight, config.temperature,
-                                                          config.similarity)
+        self.weight, self.temperature, self.similarity = (config.contrastive_weight,
+                                                          config.temperature, config.similarity)
 
     def loss(self, model: Any, batch: ViewsBatch) -> dict[str, torch.Tensor]:
         """{"ce": next-item cross-entropy, "contrastive": weighted InfoNCE between the views}."""
         result = {"ce": next_item_loss(model, batch, self.length_groups, self.next_item.candidates)}
         first = representation(model, batch.first_view, self.length_groups)
         second = representation(model, batch.second_view, self.length_groups)
-        result["contrastive"] = self.weight * losses.info_nce(first, second, self.temperature, self.similarity)
+        result["contrastive"] = self.weight * losses.info_nce(first, second, self.temperature,
+                                                              self.similarity)
         return result
 
 
@@ -70,13 +73,15 @@ class AugmentedViewsTask(ViewsTask):
         super().__init__(train, config)
         names = tuple(config.augmentations)
         similar = similar_item_table(train) if {"substitute", "insert"} & set(names) else None
-        self.policy = AugmentationPolicy(names, config.crop_ratio, config.mask_ratio, config.reorder_ratio,
-                                         config.substitute_ratio, config.insert_ratio, n_items + 1, similar)
+        self.policy = AugmentationPolicy(names, config.crop_ratio, config.mask_ratio,
+                                         config.reorder_ratio, config.substitute_ratio,
+                                         config.insert_ratio, n_items + 1, similar)
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[ViewsBatch]:
         generator = torch_generator(rng)
         for batch in self.next_item.batches(batch_size, rng):
-            yield ViewsBatch(batch.users, batch.inputs, batch.targets, self.policy(batch.inputs, generator),
+            yield ViewsBatch(batch.users, batch.inputs, batch.targets,
+                             self.policy(batch.inputs, generator),
                              self.policy(batch.inputs, generator), scale=batch.scale)
 
 
@@ -104,7 +109,8 @@ class SameTargetIndex:
     def sample(self, targets: np.ndarray, width: int, rng: np.random.Generator) -> np.ndarray:
         """(B, width) prefixes whose next item is targets[i] (0-based), one drawn at random each."""
         counts = self.starts[targets + 1] - self.starts[targets]
-        pick = self.positions[self.starts[targets] + (rng.random(len(targets)) * counts).astype(np.int64)]
+        pick = self.positions[self.starts[targets]
+                              + (rng.random(len(targets)) * counts).astype(np.int64)]
         return self.histories.windows(self.owner_start[pick], pick, width)
 
 

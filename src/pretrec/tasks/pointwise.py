@@ -20,7 +20,8 @@ from pretrec.sampling.batches import RatingBatch
 from pretrec.tasks.base import Task
 
 
-def rating_batches(train: Interactions, batch_size: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
+def rating_batches(train: Interactions, batch_size: int,
+                   rng: np.random.Generator) -> Iterator[RatingBatch]:
     """Shuffled (user, item, rating) minibatches of every training row."""
     order = rng.permutation(len(train))
     users = torch.from_numpy(train.users[order])
@@ -31,7 +32,8 @@ def rating_batches(train: Interactions, batch_size: int, rng: np.random.Generato
         yield RatingBatch(users[start:stop], items[start:stop], ratings[start:stop])
 
 
-def item_grouped_batches(train: Interactions, items_per_batch: int, rng: np.random.Generator) -> Iterator[RatingBatch]:
+def item_grouped_batches(train: Interactions, items_per_batch: int,
+                         rng: np.random.Generator) -> Iterator[RatingBatch]:
     """Batches holding every training row of `items_per_batch` random items (rows shuffled
     within): a model that encodes item text per step encodes few texts per batch."""
     items = np.unique(train.items)
@@ -39,7 +41,8 @@ def item_grouped_batches(train: Interactions, items_per_batch: int, rng: np.rand
     groups[items[rng.permutation(len(items))]] = np.arange(len(items)) // items_per_batch
     order = np.lexsort((rng.random(len(train)), groups[train.items]))
     bounds = np.searchsorted(groups[train.items][order], np.arange(groups[items].max() + 2))
-    users, item_ids, ratings = (torch.from_numpy(a[order]) for a in (train.users, train.items, train.weights))
+    users, item_ids, ratings = (torch.from_numpy(a[order])
+                                for a in (train.users, train.items, train.weights))
     for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         if stop > start:
             yield RatingBatch(users[start:stop], item_ids[start:stop], ratings[start:stop])

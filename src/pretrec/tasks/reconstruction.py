@@ -35,7 +35,8 @@ class ReconstructionTask(Task):
         mask = model.observed[items]
         squared = ((predicted - model.ratings[items]) ** 2 * mask).sum()
         n = mask.sum().clamp(min=1)
-        penalty = self.l2 / 2 * (model.encoder.weight.pow(2).sum() + model.decoder.weight.pow(2).sum())
+        penalty = self.l2 / 2 * (model.encoder.weight.pow(2).sum()
+                                 + model.decoder.weight.pow(2).sum())
         # per observed rating, with the penalty scaled as the batch's share of all items
         share = len(items) / max(int(model.observed.any(1).sum()), 1)
         return {"mse": squared / n, "l2": penalty * share / n}

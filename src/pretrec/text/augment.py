@@ -65,7 +65,8 @@ def _insert(words: list[str], pool: np.ndarray, rate: float, rng: np.random.Gene
 class TextAugmenter:
     """Augmented texts of rows of side-data fields; same seed, same texts.
 
-        augmenter = TextAugmenter(dataset.item_side.text, TextAugmentation(0.1, 0.2, 0.1, True), seed=0)
+        augmenter = TextAugmenter(dataset.item_side.text, TextAugmentation(0.1, 0.2, 0.1, True),
+                                  seed=0)
         views = augmenter.texts(np.array([0, 5, 7]))   # one augmented text per item index
     """
 
@@ -79,7 +80,8 @@ class TextAugmenter:
     ):
         self.fields = choose_fields(values, fields)
         self.words = {f: [str(v).split() for v in values[f]] for f in self.fields}
-        self.pools = {f: np.array(sorted({w for ws in self.words[f] for w in ws}), dtype=object) for f in self.fields}
+        self.pools = {f: np.array(sorted({w for ws in self.words[f] for w in ws}), dtype=object)
+                      for f in self.fields}
         self.labels = {f: label_of(f, labels) for f in self.fields}
         self.augmentation = augmentation
         self.rng = np.random.default_rng(seed)

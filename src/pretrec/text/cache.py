@@ -52,7 +52,8 @@ class EmbeddingCache:
         vectors = vectors[first]
         new = ~self.lookup(digests)[0]
         self.digests = np.concatenate([self.digests, digests[new]])
-        old = self.vectors if self.vectors is not None else np.empty((0, vectors.shape[1]), vectors.dtype)
+        old = (self.vectors if self.vectors is not None
+               else np.empty((0, vectors.shape[1]), vectors.dtype))
         self.vectors = np.concatenate([old, vectors[new]])
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(self.path.name + f".{os.getpid()}.tmp.npz")

@@ -121,7 +121,8 @@ class SentenceEncoder:
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
         return self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+            list(texts), padding=True, truncation=True, max_length=self.max_length,
+            return_tensors="pt"
         )
 
     def embed(self, tokens: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -137,7 +138,8 @@ class SentenceEncoder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
         starts = range(0, len(texts), self.batch_size)
-        bar = tqdm(starts, desc="encoding text", unit="batch", disable=not self.progress or len(starts) < 2)
+        bar = tqdm(starts, desc="encoding text", unit="batch",
+                   disable=not self.progress or len(starts) < 2)
         for start in bar:
             rows = order[start : start + self.batch_size]
             out[rows] = self.embed(self.tokenize([texts[i] for i in rows])).float().cpu().numpy()
@@ -162,7 +164,8 @@ class SentenceEncoder:
         assert cache.vectors is not None and found.all()
         return cache.vectors[rows]
 
-    def encode_fields(self, values: Mapping[str, np.ndarray], fields: Sequence[str] | None = None) -> np.ndarray:
+    def encode_fields(self, values: Mapping[str, np.ndarray],
+                      fields: Sequence[str] | None = None) -> np.ndarray:
         """Vectors of the texts assembled from side-data `fields` (see `assemble_text`); rows
         without any text get a zero vector rather than the encoding of an empty string."""
         texts = assemble_text(values, fields)

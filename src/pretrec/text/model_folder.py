@@ -86,5 +86,6 @@ def fingerprint(path: Path) -> str:
         file = path / name
         if file.is_file():
             with file.open("rb") as handle:
-                digest.update(name.encode() + str(file.stat().st_size).encode() + handle.read(HASH_HEAD_BYTES))
+                digest.update(name.encode() + str(file.stat().st_size).encode()
+                              + handle.read(HASH_HEAD_BYTES))
     return digest.hexdigest()[:16]

@@ -42,7 +42,8 @@ def item_text_fields(dataset: Dataset, n_items: int) -> dict[str, np.ndarray]:
 def user_text_fields(dataset: Dataset, n_users: int) -> dict[str, np.ndarray]:
     """`dataset`'s user feature fields (e.g. ml-100k's age, gender, occupation), checked."""
     if not dataset.user_features:
-        raise ConfigError(f"this model needs user features as text, and dataset '{dataset.name}' has none"
+        raise ConfigError(f"this model needs user features as text, "
+                          f"and dataset '{dataset.name}' has none"
                           " (they come from RecBole .user files)")
     if dataset.n_users != n_users:
         raise ConfigError(f"dataset has {dataset.n_users} users, the model {n_users}")
@@ -55,8 +56,10 @@ def field_list(text: str) -> list[str] | None:
     return names or None
 
 
-def encode_user_text(encoder: SentenceEncoder, dataset: Dataset, n_users: int, fields: str) -> np.ndarray | None:
-    """Vectors of each user's features written as text, or None when the data has no user features."""
+def encode_user_text(encoder: SentenceEncoder, dataset: Dataset, n_users: int,
+                     fields: str) -> np.ndarray | None:
+    """Vectors of each user's features written as text, or None when the data has no user
+    features."""
     if not dataset.user_features:
         return None
     return encoder.encode_fields(user_text_fields(dataset, n_users), field_list(fields))

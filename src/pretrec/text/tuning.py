@@ -21,7 +21,8 @@ LORA_TARGETS = ["query", "key", "value"]
 """Attention projections of BERT-family models (names as in transformers' BERT/RoBERTa)."""
 
 
-def prepare_language_model(model: nn.Module, tuning: Tuning, lora_rank: int = 8, lora_alpha: float = 16.0) -> nn.Module:
+def prepare_language_model(model: nn.Module, tuning: Tuning, lora_rank: int = 8,
+                           lora_alpha: float = 16.0) -> nn.Module:
     """Make `model` trainable as `tuning` says: LoRA adapters only, or every weight."""
     if tuning == "full":
         return model.requires_grad_(True)
@@ -30,8 +31,10 @@ def prepare_language_model(model: nn.Module, tuning: Tuning, lora_rank: int = 8,
     try:
         from peft import LoraConfig, inject_adapter_in_model
     except ImportError as error:
-        raise ConfigError("encoder tuning 'lora' needs peft: pip install 'pretrec[text]'") from error
-    inject_adapter_in_model(LoraConfig(r=lora_rank, lora_alpha=lora_alpha, target_modules=LORA_TARGETS), model)
+        raise ConfigError("encoder tuning 'lora' needs peft: "
+                          "pip install 'pretrec[text]'") from error
+    inject_adapter_in_model(LoraConfig(r=lora_rank, lora_alpha=lora_alpha,
+                                       target_modules=LORA_TARGETS), model)
     for name, parameter in model.named_parameters():
         parameter.requires_grad_("lora_" in name)
     return model
@@ -40,12 +43,15 @@ def prepare_language_model(model: nn.Module, tuning: Tuning, lora_rank: int = 8,
 def token_table(encoder: SentenceEncoder, texts: list[str], pad_to: int) -> dict[str, torch.Tensor]:
     """Every text tokenised once and padded to `pad_to` tokens (a fixed width, so the table can
     live in a checkpoint)."""
-    tokens = encoder.tokenizer(texts, padding="max_length", truncation=True, max_length=pad_to, return_tensors="pt")
+    tokens = encoder.tokenizer(texts, padding="max_length", truncation=True, max_length=pad_to,
+                               return_tensors="pt")
     return {"input_ids": tokens["input_ids"], "attention_mask": tokens["attention_mask"]}
 
 
-def encode_rows(encoder: SentenceEncoder, table: dict[str, torch.Tensor], rows: torch.Tensor) -> torch.Tensor:
-    """(len(rows), dim) vectors of the table's `rows`, each distinct row encoded once (with grad)."""
+def encode_rows(encoder: SentenceEncoder, table: dict[str, torch.Tensor],
+                rows: torch.Tensor) -> torch.Tensor:
+    """(len(rows), dim) vectors of the table's `rows`, each distinct row encoded once (with
+    grad)."""
     unique, inverse = torch.unique(rows, return_inverse=True)
     index = unique.to(table["input_ids"].device)
     mask = table["attention_mask"][index]

@@ -70,13 +70,15 @@ def load_trainer_state(
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     for index, head in enumerate(heads):
         prefix = f"head{index}."
-        head.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
+        head.load_state_dict({k[len(prefix):]: v for k, v in tensors.items()
+                              if k.startswith(prefix)})
     best = {k[5:]: v for k, v in tensors.items() if k.startswith("best.")}
     state: dict[int, dict[str, torch.Tensor]] = {}
     for key, value in tensors.items():
         if key.startswith("optim."):
             _, param_id, slot = key.split(".", 2)
-            state.setdefault(int(param_id), {})[slot] = value.to(device) if slot != "step" else value
+            state.setdefault(int(param_id), {})[slot] = (value.to(device) if slot != "step"
+                                                         else value)
     optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
     torch.set_rng_state(tensors["torch_rng"])
     rng.bit_generator.state = meta["numpy_rng"]

@@ -115,7 +115,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
     parameters = [p for module in (model, *heads) for p in module.parameters()]
     trainable = [p for p in parameters if p.requires_grad]  # frozen parts (fine-tuning) stay out
     if not trainable and config.epochs > 0:
-        raise ConfigError("nothing to train: every parameter is frozen (set epochs=0 to only evaluate)")
+        raise ConfigError("nothing to train: every parameter is frozen "
+                          "(set epochs=0 to only evaluate)")
     optimizer = torch.optim.AdamW(trainable or [torch.zeros(1, requires_grad=True)],
                                   lr=config.learning_rate, weight_decay=config.weight_decay)
     result = TrainResult()
@@ -123,7 +124,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     start_epoch, stale = 0, 0
     if config.resume and config.checkpoint_dir:
-        best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng, heads)
+        best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng,
+                                                  heads)
         start_epoch, stale = progress["epoch"], progress["stale"]
         result.best_epoch, result.best_metric = progress["best_epoch"], progress["best_metric"]
         result.history = progress["history"]
@@ -143,7 +145,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
             leave=False,
         )
         for batch in bar:
-            with torch.autocast(device.type, dtype=precision or torch.float32, enabled=precision is not None):
+            with torch.autocast(device.type, dtype=precision or torch.float32,
+                                enabled=precision is not None):
                 losses = task.loss(model, batch.to(device))
             total = torch.stack(list(losses.values())).sum()
             if not torch.isfinite(total):
@@ -157,7 +160,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
                 sums[name] = sums.get(name, 0.0) + float(value.detach())
             n_batches += 1
             bar.set_postfix(loss=f"{float(total.detach()):.4f}")
-        record = {"epoch": epoch + 1, **{f"loss/{k}": v / max(n_batches, 1) for k, v in sums.items()},
+        record = {"epoch": epoch + 1,
+                  **{f"loss/{k}": v / max(n_batches, 1) for k, v in sums.items()},
                   "time/train_seconds": time.perf_counter() - epoch_started}
         if validator is not None and (epoch + 1) % config.eval_every == 0:
             model.eval()
@@ -166,7 +170,8 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
                 metrics = validator(model)
             record["time/valid_seconds"] = time.perf_counter() - valid_started
             if config.metric not in metrics:
-                raise ConfigError(f"validation metric {config.metric!r} is not among {sorted(metrics)}")
+                raise ConfigError(f"validation metric {config.metric!r} "
+                                  f"is not among {sorted(metrics)}")
             value = sign * metrics[config.metric]  # compared as "higher is better"
             record |= {f"valid/{k}": v for k, v in metrics.items()}
             if value > result.best_metric:
@@ -185,14 +190,16 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
                 "best_metric": result.best_metric,
                 "history": result.history,
             }
-            save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng, heads)
+            save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng,
+                               heads)
         if validator is not None and stale >= config.patience:
             break
         if config.max_seconds and time.perf_counter() - started >= config.max_seconds:
             break
     if validator is None:
         result.best_epoch = result.epochs_run
-    elif result.best_epoch == -1:  # no validation ran (epochs=0, e.g. zero-shot): the model as it is
+    elif result.best_epoch == -1:
+        # no validation ran (epochs=0, e.g. zero-shot): the model as it is
         model.eval()
         with torch.inference_mode():
             result.best_metric, result.best_epoch = validator(model)[config.metric], 0
@@ -220,7 +227,8 @@ def _tensorboard(directory: str):
 def _log(record: dict[str, float], writer, progress: bool, shown: str) -> None:
     """Losses and the selection metric to the console/log; every value to TensorBoard."""
     epoch = int(record["epoch"])
-    text = " ".join(f"{k}={v:.4f}" for k, v in record.items() if k.startswith("loss/") or k == shown)
+    text = " ".join(f"{k}={v:.4f}" for k, v in record.items()
+                    if k.startswith("loss/") or k == shown)
     text += f" train {record['time/train_seconds']:.1f}s"
     log.info("epoch %d %s", epoch, text)
     if progress:

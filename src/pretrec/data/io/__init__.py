@@ -4,8 +4,9 @@
     dataset = load_dataset("ratings.csv", columns={"user": "uid", "item": "sku"})
 
 Formats: ``seq`` (user item item ...), ``pairs`` (user item [rating [timestamp]]), ``atomic``
-(RecBole .inter/.item/.user), ``movielens`` (ratings.csv + movies.csv [+ tags.csv]), ``csv`` / ``tsv`` / ``parquet`` (header + column roles) and
-``presplit`` (folder with train/valid/test seq files). Malformed input raises `DataError` naming
+(RecBole .inter/.item/.user), ``movielens`` (ratings.csv + movies.csv [+ tags.csv]), ``csv`` /
+``tsv`` / ``parquet`` (header + column roles) and ``presplit`` (folder with train/valid/test seq
+files). Malformed input raises `DataError` naming
 the file, the line and what was expected.
 """
 

@@ -56,7 +56,8 @@ def assemble(
     return Dataset(inter, user_vocab, item_vocab, name=name)
 
 
-def align_fields(vocab: Vocab, ids: np.ndarray, fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def align_fields(vocab: Vocab, ids: np.ndarray,
+                 fields: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each side-file field as an object array over `vocab` ("" where an id has no row).
 
     Every id in `ids` must be in the vocabulary (readers add side-file-only ids as extras).

@@ -34,7 +34,8 @@ def with_item_attributes(dataset: Dataset, path: str | Path) -> tuple[Dataset, V
     index = {raw: i for i, raw in enumerate(raw_attributes)}
     empty = np.zeros(0, dtype=np.int64)
     attributes = [
-        np.asarray([index[str(a)] for a in mapping.get(raw, [])], dtype=np.int64) if raw in mapping else empty
+        np.asarray([index[str(a)] for a in mapping.get(raw, [])], dtype=np.int64)
+        if raw in mapping else empty
         for raw in dataset.item_vocab.to_json()
     ]
     side = dataset.item_side or ItemSide()

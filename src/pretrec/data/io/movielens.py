@@ -45,7 +45,9 @@ def _columns(frame: pd.DataFrame, needed: tuple[str, ...], path: Path, line: int
 
 def split_title(titles: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """("Toy Story", "1995") from "Toy Story (1995)"; titles without a year keep "" as year."""
-    parts = titles.str.strip().str.extract(r"^(?P<title>.*?)\s*\((?P<year>\d{4})\s*(?:[-–]\s*\d{0,4})?\)$")
+    parts = titles.str.strip().str.extract(
+        r"^(?P<title>.*?)\s*\((?P<year>\d{4})\s*(?:[-–]\s*\d{0,4})?\)$"
+    )
     no_year = parts["title"].isna()
     title = parts["title"].where(~no_year, titles.str.strip())
     year = parts["year"].fillna("")
@@ -63,7 +65,8 @@ def _movie_fields(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         line = None if table.lines is None else int(table.lines[row])
         raise DataError(f"movieId {ids[row]!r} is listed twice", path, line)
     title, year = split_title(frame["title"])
-    genres = frame["genres"].str.replace(NO_GENRES, "", regex=False).str.replace("|", ", ", regex=False)
+    genres = (frame["genres"].str.replace(NO_GENRES, "", regex=False)
+              .str.replace("|", ", ", regex=False))
     return ids, {"title": title, "year": year, "genres": genres.to_numpy(dtype=object)}
 
 
@@ -91,7 +94,8 @@ def load_movielens(path: Path, columns: dict[str, str] | None, name: str) -> Dat
     rated = pd.Index(vocab.raw_ids).isin(listed)
     if not rated.all():
         missing = vocab.raw_ids[~rated][0]
-        raise DataError(f"movieId {missing!r} is rated but not listed in movies.csv", path / "ratings.csv")
+        raise DataError(f"movieId {missing!r} is rated but not listed in movies.csv",
+                        path / "ratings.csv")
     never_rated = listed[~pd.Index(listed).isin(vocab.raw_ids)]
     item_vocab = Vocab([*vocab.raw_ids, *never_rated])  # cold items after every rated one
     text = align_fields(item_vocab, movie_ids, fields)

@@ -22,9 +22,10 @@ def detect_format(path: str | Path) -> str:
     """The reader name for `path`.
 
     A folder with train.txt and test.txt is `presplit`; a folder holding a `.inter` file is
-    `atomic`; one with ratings.csv and movies.csv is `movielens`; a file suffix .inter/.csv/.tsv/.parquet names its format. Otherwise the first 50
-    non-empty lines decide: all with the same 2-4 tokens and a user (first token) repeated on
-    consecutive lines is `pairs`, anything else `seq`.
+    `atomic`; one with ratings.csv and movies.csv is `movielens`; a file suffix
+    .inter/.csv/.tsv/.parquet names its format. Otherwise the first 50 non-empty lines decide: all
+    with the same 2-4 tokens and a user (first token) repeated on consecutive lines is `pairs`,
+    anything else `seq`.
     """
     path = Path(path)
     if not path.exists():

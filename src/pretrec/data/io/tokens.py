@@ -20,7 +20,8 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def _is_space(buf: np.ndarray) -> np.ndarray:
-    """The bytes `bytes.split()` and `np.fromstring(sep=" ")` treat as separators: ' \\t\\n\\v\\f\\r'."""
+    """The bytes `bytes.split()` and `np.fromstring(sep=" ")` treat as separators:
+    ' \\t\\n\\v\\f\\r'."""
     return (buf == _SPACE) | ((buf >= _TAB) & (buf <= _CR))
 
 
