@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build, build_configs, fit_built
 from pretrec.models import MODELS
 from pretrec.pipeline.click import click_pairs, run_click
+from pretrec.pipeline.fitting import build, build_configs, fit_built
 from pretrec.random import seeded_torch
 
 FAST = {"epochs": 20, "batch_size": 64, "learning_rate": 0.02, "embedding_dim": 8, "l2": 0.001,

@@ -9,8 +9,8 @@ import pytest
 
 from pretrec.config import Config, parse_assignments
 from pretrec.errors import ConfigError, RegistryError
-from pretrec.experiment import build_configs
 from pretrec.models import MODELS
+from pretrec.pipeline.fitting import build_configs
 
 
 @dataclass(frozen=True)

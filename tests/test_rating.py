@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pretrec.errors import ConfigError, DataError
-from pretrec.experiment import build, build_configs, fit_built
+from pretrec.pipeline.fitting import build, build_configs, fit_built
 from pretrec.pipeline.rating import rating_metrics, run_rating
 from pretrec.random import seeded_torch
 

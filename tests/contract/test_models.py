@@ -23,9 +23,9 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.sequences import UserHistories
 from pretrec.data.split import Split, leave_one_out
 from pretrec.eval.evaluate import Evaluator
-from pretrec.experiment import Fit, build_configs, fit
 from pretrec.models import MODELS, NeuralRecommender
 from pretrec.pipeline.click import click_metrics
+from pretrec.pipeline.fitting import Fit, build_configs, fit
 from pretrec.pipeline.rating import rating_metrics
 from pretrec.sampling.batches import UserBatch
 

@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from pretrec.data.split import leave_one_out
-from pretrec.experiment import build, build_configs, side_features
+from pretrec.pipeline.fitting import build, build_configs, side_features
 from pretrec.random import seeded_torch
 from pretrec.sampling.batches import TensorBatch
 from pretrec.tasks.base import Task

@@ -12,13 +12,14 @@ from pretrec.data.sequences import UserHistories
 from pretrec.data.split import leave_one_out
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError
-from pretrec.experiment import fit_built, run
+from pretrec.experiment import run
 from pretrec.finetune.strategies import apply_strategy, merge_lora
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
 from pretrec.nn.parameters import parameter_counts
 from pretrec.pipeline.finetune import finetune
+from pretrec.pipeline.fitting import fit_built
 from pretrec.sampling.batches import UserBatch
 from pretrec.train.loop import TrainConfig
 

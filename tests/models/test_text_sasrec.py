@@ -13,8 +13,8 @@ from pretrec.data.interactions import ItemSide
 from pretrec.data.sequences import UserHistories
 from pretrec.errors import ConfigError
 from pretrec.eval.groups import evaluate_groups
-from pretrec.experiment import build, build_configs, fit_built
 from pretrec.models import next_item
+from pretrec.pipeline.fitting import build, build_configs, fit_built
 from pretrec.random import seeded_torch
 from pretrec.sampling.batches import UserBatch
 

@@ -11,8 +11,8 @@ import torch
 
 from pretrec.data.interactions import ItemSide
 from pretrec.errors import ConfigError
-from pretrec.experiment import side_features
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
+from pretrec.pipeline.fitting import side_features
 from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
 from pretrec.pretrain.batches import segments
 from pretrec.random import seeded_torch
@@ -46,7 +46,7 @@ def with_attributes(planted_dataset):
 
 def test_pretrainer_trains_attribute_and_segment_objectives(with_attributes, tmp_path) -> None:
     from pretrec.checkpoint import load_model, save_model
-    from pretrec.experiment import fit_built
+    from pretrec.pipeline.fitting import fit_built
     from pretrec.train.loop import TrainConfig
 
     config = PretrainConfig(hidden_size=8, inner_size=16, max_len=10, next_weight=0.0,

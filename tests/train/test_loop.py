@@ -7,8 +7,8 @@ import torch
 
 from pretrec.data.split import leave_one_out
 from pretrec.device import autocast_dtype
-from pretrec.experiment import fit_built
 from pretrec.models.bprmf import BPRMF, BPRMFConfig
+from pretrec.pipeline.fitting import fit_built
 from pretrec.random import seeded_torch
 from pretrec.train.loop import TrainConfig
 

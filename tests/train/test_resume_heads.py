@@ -8,8 +8,8 @@ import numpy as np
 import torch
 
 from pretrec.data.split import leave_one_out
-from pretrec.experiment import fit_built, side_features
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
+from pretrec.pipeline.fitting import fit_built, side_features
 from pretrec.random import seeded_torch
 from pretrec.tasks.catalogue import make_task
 from pretrec.train.loop import TrainConfig

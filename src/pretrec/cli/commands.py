@@ -17,16 +17,14 @@ from pretrec.pipeline.settings import (
     read_config_file,
 )
 
-# command-line flags that are `RunSettings` fields (argparse dest -> field)
-FLAGS = ("model", "dataset", "format", "columns", "item_attributes", "split", "protocol", "sampler",
-         "min_rating", "dedup", "k_core", "output", "init", "strategy", "lora_rank", "lora_alpha",
-         "match_items")
+MERGED = ("set", "split_options", "seeds")  # flags parsed from KEY=VALUE lists and text
 
 
 def settings_of(args: argparse.Namespace, **fixed: Any) -> RunSettings:
     """The YAML config (if any) with the given flags on top; `fixed` wins over both."""
-    flags: dict[str, Any] = {key: getattr(args, key) for key in FLAGS
-                             if getattr(args, key, None) is not None}
+    # every flag named like a `RunSettings` field is that field (argparse dests match the names)
+    flags: dict[str, Any] = {key: getattr(args, key) for key in RunSettings.field_names()
+                             if key not in MERGED and getattr(args, key, None) is not None}
     flags["set"] = parse_assignments(args.set)
     flags["split_options"] = parse_assignments(args.split_option)
     if args.seeds:

@@ -20,7 +20,7 @@ import dataclasses
 import numpy as np
 
 from pretrec.data.interactions import Interactions
-from pretrec.data.split import Split, _position_from_end, leave_one_out
+from pretrec.data.split import Split, leave_one_out, position_from_end
 from pretrec.errors import DataError
 from pretrec.random import make_rng
 
@@ -57,7 +57,7 @@ def cold_start_split(
         keep_last[new_users] = rng.integers(1, new_user_history + 1, size=n_new)
         is_new = np.zeros(inter.n_users, dtype=bool)
         is_new[new_users] = True
-        from_end = _position_from_end(train)
+        from_end = position_from_end(train)
         train = train.select(~is_new[train.users] | (from_end < keep_last[train.users]))
 
     protocol = f"cold start (leave-one-out; {cold_item_fraction:g} of items cold"

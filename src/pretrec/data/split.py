@@ -64,7 +64,7 @@ def _parts(inter: Interactions, part_of_row: np.ndarray, protocol: str) -> Split
     )
 
 
-def _position_from_end(inter: Interactions) -> np.ndarray:
+def position_from_end(inter: Interactions) -> np.ndarray:
     """For each row, how many of its user's events come after it in time (0 = the last)."""
     order = inter.chronological_order()
     users_sorted = inter.users[order]
@@ -88,7 +88,7 @@ def leave_one_out(inter: Interactions, min_train: int = 1, drop_last: int = 0) -
     if drop_last < 0 or drop_last != int(drop_last):
         raise DataError(f"drop_last must be a whole number >= 0, got {drop_last}")
     drop_last = int(drop_last)
-    from_end = _position_from_end(inter) - drop_last
+    from_end = position_from_end(inter) - drop_last
     counts = inter.user_counts()[inter.users] - drop_last
     eligible = counts >= min_train + 2
     part = np.zeros(len(inter), dtype=np.int8)
@@ -129,7 +129,7 @@ def user_ratio(
     """
     _check_fractions(valid_fraction, test_fraction)
     if by_time:
-        from_end = _position_from_end(inter)
+        from_end = position_from_end(inter)
     else:
         # A random rank within each user: sort by (user, random key).
         key = make_rng(seed).random(len(inter))

@@ -52,9 +52,4 @@ class BERT4Rec(NeuralRecommender):
         return self.sequence_encoder(inputs, causal=False)
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)
-        mask = torch.full((len(history), 1), self.mask_id, device=self.device)
-        inputs = torch.cat([history, mask], dim=1)
-        # (B, H)
-        states = next_item.last_states(self.encode, inputs, next_item.SCORING_LENGTH_GROUPS)
-        return states @ next_item.item_weights(self).T  # (B, n_items)
+        return next_item.cloze_scores(self, batch, self.encode)

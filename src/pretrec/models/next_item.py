@@ -27,6 +27,8 @@ class NextItemModel(Protocol):
     n_items: int
     item_embedding: nn.Embedding
     device: torch.device
+    mask_id: int
+    """Token id of the mask (cloze models)."""
     cosine_temperature: float | None
     """None: items score by dot product; else by cosine / this temperature."""
 
@@ -89,3 +91,14 @@ def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
     # most histories are far shorter than max_len: encoding length groups skips the padding
     states, weights = scoring_pair(model, last_states(model.encode, inputs, SCORING_LENGTH_GROUPS))
     return states @ weights.T
+
+
+def cloze_scores(model: NextItemModel, batch: UserBatch,
+                 encode: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """(B, n_items): a mask token appended to each history, its (bidirectional) state from
+    `encode` against every item, as BERT4Rec scores the next item."""
+    history = batch.sequences(model.config.max_len - 1, model.device)  # (B, max_len - 1)
+    mask = torch.full((len(history), 1), model.mask_id, device=model.device)
+    inputs = torch.cat([history, mask], dim=1)  # (B, max_len)
+    states = last_states(encode, inputs, SCORING_LENGTH_GROUPS)  # (B, H)
+    return states @ item_weights(model).T  # (B, n_items)

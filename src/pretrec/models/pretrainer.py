@@ -84,7 +84,4 @@ class SequencePretrainer(NeuralRecommender):
     def score(self, batch: UserBatch) -> torch.Tensor:
         if self.config.next_weight:
             return next_item.last_state_scores(self, batch)
-        history = batch.sequences(self.config.max_len - 1, self.device)  # (B, max_len - 1)
-        mask = torch.full((len(history), 1), self.mask_id, device=self.device)
-        states = self.bidirectional(torch.cat([history, mask], dim=1))[:, -1]  # (B, H)
-        return states @ next_item.item_weights(self).T  # (B, n_items)
+        return next_item.cloze_scores(self, batch, self.bidirectional)

@@ -19,13 +19,14 @@ from pretrec.data.split import Split
 from pretrec.errors import ConfigError
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
-from pretrec.experiment import FitHooks, load, run_seeds
+from pretrec.experiment import load, run_seeds
 from pretrec.finetune.item_match import item_keys, match_items, parse_fields
 from pretrec.finetune.strategies import STRATEGIES, apply_strategy, merge_lora
 from pretrec.finetune.text_fields import missing_labels, read_fields
 from pretrec.finetune.warm_start import encoder_options, warm_start
 from pretrec.models.base import Recommender
 from pretrec.nn.parameters import parameter_counts
+from pretrec.pipeline.fitting import FitHooks
 
 log = logging.getLogger(__name__)
 

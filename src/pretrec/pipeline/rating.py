@@ -23,9 +23,10 @@ from pretrec.data.split import random_ratio
 from pretrec.errors import ConfigError, DataError
 from pretrec.eval.pointwise import mae, rmse
 from pretrec.eval.report import Report
-from pretrec.experiment import build_configs, fit, load, run_seeded
+from pretrec.experiment import load, run_seeded
 from pretrec.models import MODELS
 from pretrec.models.rating_model import RatingModel
+from pretrec.pipeline.fitting import build_configs, fit
 
 PROTOCOL = "rating prediction (RMSE, MAE on held-out ratings)"
 

@@ -16,7 +16,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.protocol import Protocol
-from pretrec.experiment import build_configs, fit
+from pretrec.pipeline.fitting import build_configs, fit
 
 
 @dataclass(frozen=True)

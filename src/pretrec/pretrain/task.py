@@ -29,7 +29,7 @@ from pretrec.models.next_item import item_weights, last_states, states_at
 from pretrec.pretrain.attributes import AttributeHeads, attribute_matrix
 from pretrec.pretrain.batches import PretrainBatch, cloze, full_window, segments
 from pretrec.tasks.base import Task
-from pretrec.tasks.contrastive import AugmentedViewsTask, representation, torch_generator
+from pretrec.tasks.contrastive import AugmentedViewsTask, torch_generator, views_info_nce
 from pretrec.tasks.next_item import next_item_loss
 
 
@@ -100,8 +100,7 @@ class PretrainTask(Task):
             nce = losses.info_nce(whole, part, config.temperature, config.similarity)
             result["segment"] = config.segment_weight * nce
         if config.contrastive_weight:
-            first = representation(model, batch.first_view, config.length_groups)
-            second = representation(model, batch.second_view, config.length_groups)
-            nce = losses.info_nce(first, second, config.temperature, config.similarity)
+            nce = views_info_nce(model, batch, config.length_groups, config.temperature,
+                                 config.similarity)
             result["contrastive"] = config.contrastive_weight * nce
         return result

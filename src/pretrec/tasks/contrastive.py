@@ -41,6 +41,15 @@ def representation(model: Any, sequences: torch.Tensor, length_groups: int) -> t
     return last_states(model.encode, sequences, length_groups)
 
 
+def views_info_nce(model: Any, batch: ViewsBatch, length_groups: int, temperature: float,
+                   similarity: str) -> torch.Tensor:
+    """InfoNCE between the representations of the batch's two views (each row's other view is
+    its positive, the other rows' are negatives)."""
+    first = representation(model, batch.first_view, length_groups)
+    second = representation(model, batch.second_view, length_groups)
+    return losses.info_nce(first, second, temperature, similarity)
+
+
 def similar_item_table(train: Interactions) -> torch.Tensor:
     """long (n_items + 1,): token id -> the token of its most co-occurring item (0 -> 0)."""
     return torch.from_numpy(np.concatenate([[0], most_similar_items(train) + 1]))
@@ -59,10 +68,8 @@ class ViewsTask(Task):
     def loss(self, model: Any, batch: ViewsBatch) -> dict[str, torch.Tensor]:
         """{"ce": next-item cross-entropy, "contrastive": weighted InfoNCE between the views}."""
         result = {"ce": next_item_loss(model, batch, self.length_groups, self.next_item.candidates)}
-        first = representation(model, batch.first_view, self.length_groups)
-        second = representation(model, batch.second_view, self.length_groups)
-        result["contrastive"] = self.weight * losses.info_nce(first, second, self.temperature,
-                                                              self.similarity)
+        nce = views_info_nce(model, batch, self.length_groups, self.temperature, self.similarity)
+        result["contrastive"] = self.weight * nce
         return result
 
 
