@@ -100,6 +100,7 @@ def fit_and_evaluate(
             for name, e in evaluate_groups(model.score, split, "valid", protocol).items()
         }
     test = Evaluator(split, "test", protocol, progress=progress)(model.score)
+    warn_repeats(test.counts, protocol)
     groups = {name: e.metrics
               for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
     training = {}
@@ -135,6 +136,25 @@ def fit_and_evaluate(
             # lets a fine-tuning match items by text
             save_item_text(checkpoint, dataset.item_side.text)
     return RunResult(report, model, split)
+
+
+_REPEATS_WARNED: set[tuple[int, int, str]] = set()  # say each finding once, not once per model
+
+
+def warn_repeats(counts: Mapping[str, int], protocol: Protocol) -> None:
+    """Say how many test targets repeat a context item and what the protocol does with them."""
+    repeated = counts.get("targets_repeating_context", 0)
+    key = (repeated, counts.get("targets", 0), protocol.mask)
+    if not repeated or key in _REPEATS_WARNED:
+        return
+    _REPEATS_WARNED.add(key)
+    share = repeated / max(counts.get("targets", 1), 1)
+    rule = ("count as misses (--mask context, the default)" if protocol.mask == "context"
+            else "are rankable (--mask none, repeat-aware)")
+    other = "none" if protocol.mask == "context" else "context"
+    log.warning("%d of %d test targets (%.1f%%) repeat an item of the user's context; they %s. "
+                "The other choice: --mask %s", repeated, counts.get("targets", 0), 100 * share,
+                rule, other)
 
 
 def run(

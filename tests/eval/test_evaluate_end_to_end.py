@@ -8,8 +8,8 @@ Three users over six items (rows: train | valid | test, then the fixed scores of
     u2   {5}    | {4} | {2}    scores 0 0 1 1 7 7
 
 Masking follows docs/evaluation.md: the context (train for valid, train + valid for test) is
-masked, except items that are themselves targets of that part (a re-consumed item stays
-rankable, as in ../shared/tools/pop_reference.py); nothing else is masked.
+masked, targets included, so a test target that repeats a context item is a miss; nothing else
+is masked. The repeat-aware protocol (`Protocol(mask="none")`) masks nothing.
 """
 
 from __future__ import annotations
@@ -55,32 +55,42 @@ def hand_split() -> Split:
 
 
 def test_test_ranking_masks_train_and_valid_items_and_ranks_targets_pessimistically() -> None:
-    """Test ranks by hand, candidates = all items minus train + valid (targets kept):
+    """Test ranks by hand, candidates = all items minus train + valid, targets included:
     u0: {0, 1, 2} masked; target 3 (7) beats 4 (5), 5 (4) -> rank 1 (3 if unmasked).
-    u1: {1} masked; the repeated target 0 (2) is kept and 2 (8), 3 (3) score >= it -> rank 3
-        (4 if item 1 were not masked; 6 if the target itself were masked to -inf).
+    u1: {0, 1} masked; the target 0 repeats a train item, so it is masked too: a miss, ranked
+        after every item (7) (rank 3 if the mask spared it: the leak this protocol closes).
     u2: {4, 5} masked; target 2 (1) ties with 3 (1), pessimistic -> rank 2 (4 if unmasked)."""
     evaluation = Evaluator(hand_split(), "test", PROTOCOL)(fixed_scores)
     assert evaluation.users.tolist() == [0, 1, 2]
-    # per-user reciprocal rank at cut-off 3 reads each rank back: 1/1, 1/3, 1/2
-    assert evaluation.per_user["mrr@3"].tolist() == pytest.approx([1.0, 1 / 3, 1 / 2])
+    # per-user reciprocal rank at cut-off 3 reads each rank back: 1/1, miss, 1/2
+    assert evaluation.per_user["mrr@3"].tolist() == pytest.approx([1.0, 0.0, 1 / 2])
     assert evaluation.per_user["hr@1"].tolist() == [1.0, 0.0, 0.0]
     assert evaluation.per_user["hr@2"].tolist() == [1.0, 0.0, 1.0]
-    assert evaluation.per_user["hr@3"].tolist() == [1.0, 1.0, 1.0]
+    assert evaluation.per_user["hr@3"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_the_repeat_aware_protocol_masks_nothing() -> None:
+    """Nothing masked: u0's target 3 (7) is below 0 (9) and 1 (8) -> rank 3; u1's target 0 (2)
+    is below 1 (9), 2 (8), 3 (3) -> rank 4; u2's target 2 (1) is below 4, 5 (7) and ties
+    with 3 (1) -> rank 4."""
+    protocol = Protocol(ks=(1, 2, 3, 4), mask="none")
+    evaluation = Evaluator(hand_split(), "test", protocol)(fixed_scores)
+    assert evaluation.per_user["mrr@4"].tolist() == pytest.approx([1 / 3, 1 / 4, 1 / 4])
+    assert protocol.describe()["name"] == "full-ranking-repeat-aware"
 
 
 def test_test_ndcg_and_hit_rate_equal_hand_computed_values() -> None:
-    """Ranks (1, 3, 2), one target each: NDCG@k = mean of 1 / log2(rank + 1) over ranks <= k,
-    HR@k = share of users with rank <= k."""
+    """Ranks (1, miss, 2), one target each: NDCG@k = mean of 1 / log2(rank + 1) over ranks
+    <= k, HR@k = share of users with rank <= k."""
     metrics = Evaluator(hand_split(), "test", PROTOCOL)(fixed_scores).metrics
     assert metrics["hr@1"] == pytest.approx(1 / 3)
     assert metrics["hr@2"] == pytest.approx(2 / 3)
-    assert metrics["hr@3"] == pytest.approx(1.0)
+    assert metrics["hr@3"] == pytest.approx(2 / 3)
     assert metrics["ndcg@1"] == pytest.approx(1 / 3)
     assert metrics["ndcg@2"] == pytest.approx((1 + 1 / math.log2(3)) / 3)  # 0.5436
-    assert metrics["ndcg@3"] == pytest.approx((1 + 1 / math.log2(4) + 1 / math.log2(3)) / 3)
-    assert metrics["ndcg@3"] == pytest.approx(0.710310, abs=1e-6)
-    assert metrics["mrr@3"] == pytest.approx((1 + 1 / 3 + 1 / 2) / 3)
+    assert metrics["ndcg@3"] == pytest.approx((1 + 1 / math.log2(3)) / 3)
+    assert metrics["ndcg@3"] == pytest.approx(0.543643, abs=1e-6)
+    assert metrics["mrr@3"] == pytest.approx((1 + 0 + 1 / 2) / 3)
 
 
 def test_valid_ranking_masks_train_only() -> None:
@@ -103,6 +113,7 @@ def test_evaluation_counts_users_targets_and_targets_unseen_in_train() -> None:
         "targets": 3,
         "users_without_history": 0,
         "targets_on_items_unseen_in_train": 2,
+        "targets_repeating_context": 1,  # u1's target 0 is a train item
     }
 
 
@@ -119,4 +130,4 @@ def test_masking_leaves_the_score_functions_tensor_untouched() -> None:
     first, second = evaluator(held_scores), evaluator(held_scores)
     assert torch.equal(held, SCORES)
     assert first.metrics == second.metrics
-    assert first.per_user["mrr@3"].tolist() == pytest.approx([1.0, 1 / 3, 1 / 2])
+    assert first.per_user["mrr@3"].tolist() == pytest.approx([1.0, 0.0, 1 / 2])

@@ -39,11 +39,14 @@ def test_history_is_masked_and_the_target_ranked_among_the_rest() -> None:
     assert ranking.top_items.tolist() == [[2, 3, 4]]
 
 
-def test_a_reconsumed_target_stays_rankable() -> None:
+def test_a_target_repeating_a_history_item_is_masked_and_a_miss() -> None:
+    """The mask must not know the target: a repeated target is masked like any history item
+    (and a miss even in a catalogue smaller than K); without the mask it is rankable."""
     scores = np.array([[5.0, 4.0, 3.0]])
-    ranking = rank_all(fixed_scores(scores), histories([(0, 0), (0, 1)], 1, 3),
-                       targets([(0, 0)], 1, 3))
-    assert ranking.ranks.tolist() == [[1.0]]
+    context, target = histories([(0, 0), (0, 1)], 1, 3), targets([(0, 0)], 1, 3)
+    assert rank_all(fixed_scores(scores), context, target).ranks.tolist() == [[4.0]]  # n + 1
+    unmasked = rank_all(fixed_scores(scores), context, target, mask_context=False)
+    assert unmasked.ranks.tolist() == [[1.0]]
 
 
 def test_ties_pessimistic_and_optimistic() -> None:
@@ -95,10 +98,10 @@ def test_ranks_agree_with_a_brute_force_oracle() -> None:
     ranking = rank_all(fixed_scores(scores), histories(ctx_pairs, n_users, n_items),
                        targets(tgt_pairs, n_users, n_items))
     for row, (user, target) in enumerate(tgt_pairs):
-        seen = {i for u, i in ctx_pairs if u == user} - {target}
+        seen = {i for u, i in ctx_pairs if u == user}
         candidates = [i for i in range(n_items) if i not in seen]
         expected = sum(scores[user, i] >= scores[user, target] for i in candidates)
-        assert ranking.ranks[row, 0] == expected
+        assert ranking.ranks[row, 0] == (n_items + 1 if target in seen else expected)
 
 
 def test_non_finite_scores_are_refused() -> None:

@@ -127,6 +127,9 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--seeds", help="comma-separated seeds: report mean ± std")
     parser.add_argument("--protocol", choices=["full", "sampled"],
                         help="ranking protocol (default full)")
+    parser.add_argument("--mask", choices=["context", "none"],
+                        help="ranking mask: context items, targets included (default; a target "
+                             "repeating one is a miss), or none (repeat-aware)")
     parser.add_argument("--sampler", choices=["uniform", "popularity"],
                         help="sampled protocol: negatives")
     parser.add_argument("--min-rating", type=float,

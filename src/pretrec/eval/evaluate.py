@@ -65,6 +65,8 @@ class Evaluator:
             "targets": int(self.targets.nnz),
             "users_without_history": int((has_target & (self.context.lengths() == 0)).sum()),
             "targets_on_items_unseen_in_train": int((~seen_items[self.targets.indices]).sum()),
+            # the protocol's mask decides whether these are misses or rankable
+            "targets_repeating_context": int(self.targets.multiply(context.csr).nnz),
         }
 
     def __call__(self, score_function: ScoreFunction) -> Evaluation:
@@ -77,11 +79,12 @@ class Evaluator:
 
         if protocol.ranking == "full":
             ranking = rank_all(score, self.context, self.targets, max(protocol.ks), protocol.ties,
-                               progress=self.progress)
+                               progress=self.progress, mask_context=protocol.mask == "context")
         else:
             ranking = rank_sampled(
                 score, self.context, self.targets, self.item_popularity,
                 protocol.n_negatives, protocol.sampler, protocol.seed, protocol.ties,
+                mask_context=protocol.mask == "context",
             )
         per_user = ranking_metrics(ranking.ranks, protocol.ks)
         metrics = mean_metrics(per_user)

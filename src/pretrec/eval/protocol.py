@@ -24,19 +24,25 @@ class Protocol(Config):
     """Sampled protocol only: how negatives are drawn."""
     seed: int = 0
     """Sampled protocol only: seed of the negative sampler."""
+    mask: Literal["context", "none"] = "context"
+    """'context': the user's context items cannot be recommended, targets included, so a target
+    that repeats one is a miss (S3-Rec's evaluation, RecBole's general recommenders); 'none':
+    nothing is masked, repeats are rankable (repeat-aware; RecBole's sequential default)."""
 
     @property
     def label(self) -> str:
-        if self.ranking == "full":
-            return "full-ranking"
-        return f"sampled-{self.n_negatives}-{self.sampler}"
+        name = ("full-ranking" if self.ranking == "full"
+                else f"sampled-{self.n_negatives}-{self.sampler}")
+        return name if self.mask == "context" else f"{name}-repeat-aware"
 
     def describe(self) -> dict[str, object]:
         return {
             "name": self.label,
             "ties": self.ties,
             "ks": list(self.ks),
-            "masking": "context items masked (train for valid; train+valid for test), targets kept",
+            "masking": ("context items masked (train for valid; train+valid for test), targets "
+                        "included: a target repeating a context item is a miss"
+                        if self.mask == "context" else "nothing masked (repeat-aware)"),
             **({} if self.ranking == "full"
                else {"negatives": self.n_negatives, "sampler": self.sampler}),
         }

@@ -1,9 +1,12 @@
 """Full-ranking evaluation in user chunks: scores over all items, context items masked, ranks of
 the targets and top-K lists out; memory bounded by the chunk size whatever the catalogue.
 
-Masking: a user's context items (train for validation; train + valid for test) cannot be
-recommended, except items that are themselves targets (a re-consumed item stays rankable, as in
-the reference `pop_reference.py`).
+Masking (`mask_context`, the default): a user's context items (train for validation; train +
+valid for test) cannot be recommended, targets included: the mask must not know the target, or a
+target that repeats a history item is the one history item left rankable and a model that scores
+history high finds it. Such a target is a miss, ranked after every candidate (n_items + 1, so
+no cut-off reaches it), as in S3-Rec's evaluation and RecBole's general recommenders. Without
+the mask (the repeat-aware protocol, RecBole's sequential default) every item is a candidate.
 
 Ties: with ``ties="pessimistic"`` (default) a target's rank is the number of candidates scoring
 >= it (every tied item counts as above: a constant-score model gets no credit); with
@@ -103,8 +106,10 @@ def rank_all(
     ties: Ties = "pessimistic",
     chunk_size: int | None = None,
     progress: bool = False,
+    mask_context: bool = True,
 ) -> Ranking:
-    """Score, mask and rank every user that has a target in `targets` (n_users, n_items)."""
+    """Score, mask (unless `mask_context` is False) and rank every user that has a target in
+    `targets` (n_users, n_items)."""
     n_items = targets.shape[1]
     users, ranks = allocate_ranks(targets)
     if chunk_size is None:
@@ -126,14 +131,18 @@ def rank_all(
         scores = scores.clone()
         device = scores.device
         chunk_targets = targets[chunk]
-        mask = context.csr(chunk)
-        mask = mask - mask.multiply(chunk_targets)  # targets stay rankable
-        mask.eliminate_zeros()
-        rows = np.repeat(np.arange(len(chunk)), np.diff(mask.indptr))
-        scores[torch.as_tensor(rows, device=device),
-               torch.as_tensor(mask.indices, dtype=torch.long, device=device)] = -torch.inf
+        if mask_context:  # every context item, whether or not it is also a target
+            mask = context.csr(chunk)
+            rows = np.repeat(np.arange(len(chunk)), np.diff(mask.indptr))
+            scores[torch.as_tensor(rows, device=device),
+                   torch.as_tensor(mask.indices, dtype=torch.long, device=device)] = -torch.inf
         target_index = torch.as_tensor(padded_targets(chunk_targets), device=device)
-        block = target_ranks(scores, target_index, ties).numpy()
+        block = target_ranks(scores, target_index, ties)
+        # a masked target is a miss after every candidate, whatever the catalogue's size
+        # (model scores were finite, so -inf is the mask); inf stays the padding of ranks
+        masked = torch.isneginf(scores.gather(1, target_index.clamp(min=0))).cpu()
+        masked &= (target_index >= 0).cpu()
+        block = block.masked_fill(masked, float(n_items + 1)).numpy()
         ranks[start : start + len(chunk), : block.shape[1]] = block
         top[start : start + len(chunk)] = torch.topk(scores, k, dim=1).indices.cpu().numpy()
     return Ranking(users=users, ranks=ranks, top_items=top)

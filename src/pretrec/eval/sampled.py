@@ -36,8 +36,12 @@ def rank_sampled(
     seed: int = 0,
     ties: Ties = "pessimistic",
     chunk_size: int = 1024,
+    mask_context: bool = True,
 ) -> Ranking:
-    """Rank of each target among itself and the user's sampled negatives (1 = best)."""
+    """Rank of each target among itself and the user's sampled negatives (1 = best). With
+    `mask_context` (the default) a target that repeats a context item is a miss, ranked after
+    every candidate (n_negatives + 2), as in full ranking; negatives are never context items or
+    targets."""
     rng = np.random.default_rng(seed)
     n_items = targets.shape[1]
     users, ranks = allocate_ranks(targets)
@@ -60,5 +64,15 @@ def rank_sampled(
             above = (negative_scores[:, None, :] > target_scores).sum(-1)
         block = (above + 1).to(torch.float64)
         block[target_index < 0] = float("inf")
+        if mask_context:
+            repeated = in_context(context.csr(chunk), target_index.numpy())
+            block[torch.as_tensor(repeated)] = float(n_negatives + 2)
         ranks[start : start + len(chunk), : block.shape[1]] = block.numpy()
     return Ranking(users=users, ranks=ranks, top_items=np.zeros((len(users), 0), dtype=np.int64))
+
+
+def in_context(context: sp.csr_matrix, targets: np.ndarray) -> np.ndarray:
+    """bool (B, T): whether each target (padded with -1) is among its row's context items."""
+    rows = np.repeat(np.arange(targets.shape[0]), targets.shape[1])
+    found = np.asarray(context[rows, np.maximum(targets.ravel(), 0)]).reshape(targets.shape) > 0
+    return found & (targets >= 0)

@@ -59,6 +59,9 @@ class RunSettings(Config):
     """Ranking protocol: every item, or sampled negatives (labelled as such)."""
     sampler: Literal["uniform", "popularity"] = "uniform"
     """How the sampled protocol draws negatives."""
+    mask: Literal["context", "none"] = "context"
+    """Ranking mask: the user's context items, targets included (a repeated target is a miss),
+    or none (repeat-aware: repeats are rankable)."""
     output: str = ""
     """Run folder for report.json, per-user metrics and the checkpoint; empty: none."""
     init: str = ""
@@ -85,7 +88,7 @@ class RunSettings(Config):
         return parse_assignments([p for p in self.columns.split(",") if p.strip()]) or None
 
     def ranking_protocol(self) -> Protocol:
-        return Protocol(ranking=self.protocol, sampler=self.sampler)
+        return Protocol(ranking=self.protocol, sampler=self.sampler, mask=self.mask)
 
     def output_folder(self) -> Path | None:
         return Path(self.output) if self.output else None
