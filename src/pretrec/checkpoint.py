@@ -12,11 +12,13 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from pretrec.config import Config
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError, PretrecError
+from pretrec.files import atomic_path, check_complete, write_text
 from pretrec.models import MODELS
 from pretrec.models.base import Recommender
 from pretrec.models.ensemble import Ensemble
@@ -43,7 +45,8 @@ def save_model(
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    save_file(_contiguous(model.state()), directory / MODEL_WEIGHTS)
+    with atomic_path(directory / MODEL_WEIGHTS) as partial:
+        save_file(_contiguous(model.state()), partial)
     meta = {
         "model": model_name,
         "config": model.config.to_dict(),
@@ -51,7 +54,7 @@ def save_model(
         "n_items": model.n_items,
         "pretrec_version": __version__,
     }
-    (directory / MODEL_META).write_text(json.dumps(meta, indent=2))
+    write_text(directory / MODEL_META, json.dumps(meta, indent=2))
     if user_vocab is not None:
         user_vocab.save(directory / "user_vocab.json")
     if item_vocab is not None:
@@ -62,7 +65,7 @@ def save_model(
 def save_item_text(directory: str | Path, text: Mapping[str, np.ndarray]) -> None:
     """Write the items' text fields (in vocabulary order) next to a checkpoint."""
     payload = {name: [str(v) for v in values] for name, values in text.items()}
-    (Path(directory) / ITEM_TEXT).write_text(json.dumps(payload))
+    write_text(Path(directory) / ITEM_TEXT, json.dumps(payload))
 
 
 def load_item_text(directory: str | Path) -> dict[str, np.ndarray] | None:
@@ -79,7 +82,16 @@ def read_model_meta(directory: str | Path) -> dict[str, Any]:
     directory = Path(directory)
     if not (directory / MODEL_META).exists():
         raise PretrecError(f"{directory} is not a pretrec checkpoint (no {MODEL_META})")
-    return json.loads((directory / MODEL_META).read_text())
+    check_complete(directory)
+    try:
+        meta = json.loads((directory / MODEL_META).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PretrecError(f"{directory / MODEL_META}: not a readable checkpoint record "
+                           f"({error})") from None
+    missing = [key for key in ("model", "config", "n_users", "n_items") if key not in meta]
+    if missing:
+        raise PretrecError(f"{directory / MODEL_META}: missing {', '.join(missing)}")
+    return meta
 
 
 def build_model(name: str, config: Config, n_users: int, n_items: int,
@@ -108,7 +120,17 @@ def load_model(directory: str | Path) -> tuple[Any, Vocab | None, Vocab | None]:
     entry = MODELS.get(meta["model"])
     model = build_model(meta["model"], entry.config.from_dict(meta["config"]), meta["n_users"],
                         meta["n_items"])
-    model.load_state(load_file(directory / MODEL_WEIGHTS))
+    try:
+        state = load_file(directory / MODEL_WEIGHTS)
+    except (OSError, SafetensorError) as error:  # missing, truncated or not safetensors
+        raise PretrecError(f"{directory / MODEL_WEIGHTS}: cannot read the weights ({error}); "
+                           "the checkpoint is incomplete or corrupt") from None
+    try:
+        model.load_state(state)
+    except (RuntimeError, KeyError, ValueError) as error:  # names or shapes differ
+        first = str(error).strip().splitlines()[0][:300]
+        raise PretrecError(f"{directory}: the weights do not fit a '{meta['model']}' built from "
+                           f"its model.json ({first})") from None
     if isinstance(model, torch.nn.Module):
         model.eval()  # a loaded model scores; dropout stays off until it is trained again
     vocabs = [

@@ -25,12 +25,14 @@ from pretrec.checkpoint import save_item_text, save_model
 from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split
 from pretrec.data.split_by_name import make_split
+from pretrec.errors import DataError
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.groups import evaluate_groups
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models.base import Recommender
 from pretrec.pipeline.fitting import FitHooks, build_configs, fit
+from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ def fit_and_evaluate(
 ) -> RunResult:
     """Fit `model_name` on `split.train`, select on `split.valid`, evaluate once on `split.test`."""
     protocol = protocol or Protocol()
+    check_split(dataset, split, protocol)
     model_config, train_config = build_configs(model_name, options)
     if not progress:
         train_config = train_config.replace(progress=False)
@@ -141,6 +144,17 @@ def fit_and_evaluate(
 _REPEATS_WARNED: set[tuple[int, int, str]] = set()  # say each finding once, not once per model
 
 
+def check_split(dataset: Dataset, split: Split, protocol: Protocol) -> None:
+    """Refuse a split that would give empty or meaningless metrics; warn about a tiny catalogue."""
+    if len(split.test) == 0:
+        raise DataError(f"the {split.protocol} split of '{dataset.name}' has no test targets: its "
+                        f"users have too few events for it (leave-one-out needs 3 per user); "
+                        f"{len(dataset.interactions)} events remain after filters")
+    if max(protocol.ks) >= split.n_items:
+        log.warning("the catalogue has %d items, no more than the largest cut-off K=%d: every "
+                    "@K metric of it is trivially high", split.n_items, max(protocol.ks))
+
+
 def warn_repeats(counts: Mapping[str, int], protocol: Protocol) -> None:
     """Say how many test targets repeat a context item and what the protocol does with them."""
     repeated = counts.get("targets_repeating_context", 0)
@@ -167,16 +181,18 @@ def run(
     protocol: Protocol | None = None,
     output: str | Path | None = None,
     progress: bool = True,
+    overwrite: bool = False,
 ) -> Report:
-    """Load, split and run one model with one seed; returns the test `Report`.
+    """Load, split and run one model with one seed; returns the test `Report` (`output`: the
+    run folder, refused when not empty unless `overwrite`).
 
     `split` is a protocol name (loo, temporal, ratio, random, presplit, cold) or a ready `Split`
     of the same dataset (for split options, e.g.
     `make_split(data, "cold", cold_item_fraction=0.3)`).
     """
-    data = load(dataset, format)
-    parts = split if isinstance(split, Split) else make_split(data, split)
-    return fit_and_evaluate(model, data, parts, options, seed, protocol, output, progress).report
+    reports, _ = run_seeds(model, dataset, [seed], split, options, format, protocol, output,
+                           progress, overwrite=overwrite)
+    return reports[0]
 
 
 def run_seeds(
@@ -190,6 +206,7 @@ def run_seeds(
     output: str | Path | None = None,
     progress: bool = True,
     hooks: FitHooks | None = None,
+    overwrite: bool = False,
 ) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """Run once per seed on one split; returns the reports and metric -> (mean, std).
 
@@ -203,14 +220,20 @@ def run_seeds(
         return fit_and_evaluate(model, data, parts, options, seed, protocol, folder, progress,
                                 hooks).report
 
-    return run_seeded(one, seeds, output)
+    return run_seeded(one, seeds, output, overwrite)
 
 
 def run_seeded(fit_one: Callable[[int, Path | None], Report], seeds: Sequence[int],
-               output: str | Path | None) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+               output: str | Path | None, overwrite: bool = False,
+               ) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """`fit_one(seed, folder)` per seed, each writing its run folder (`output` itself for one seed,
     `output/seed-N` for several); with several, `output/report.json` holds the mean metrics,
-    their sample std and the seeds. Returns the reports and metric -> (mean, sample std)."""
+    their sample std and the seeds. Returns the reports and metric -> (mean, sample std).
+
+    `output` is checked before any training: a non-empty folder is refused unless `overwrite`
+    (which replaces an earlier run in it); it is marked incomplete until every seed is done."""
+    if output is not None:
+        output = open_run_folder(output, overwrite)
     reports = []
     for seed in seeds:
         folder = None
@@ -228,6 +251,8 @@ def run_seeded(fit_one: Callable[[int, Path | None], Report], seeds: Sequence[in
             valid_groups=_mean_groups([r.valid_groups for r in reports]),
         )
         aggregate.save(output)
+    if output is not None:
+        close_run_folder(output)
     return reports, summary
 
 

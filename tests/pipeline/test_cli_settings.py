@@ -14,10 +14,10 @@ def interactions_of(folder: Path) -> int:
 
 def test_yaml_filters_equal_flag_filters(tmp_path: Path) -> None:
     config = tmp_path / "run.yaml"
-    config.write_text("model: pop\ndataset: synthetic\nk_core: 25\ndedup: true\n")
+    config.write_text("model: pop\ndataset: synthetic\nk_core: 5\ndedup: true\n")
     assert main(["run", "--config", str(config), "--output", str(tmp_path / "yaml"),
                  "--quiet"]) == 0
-    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--k-core", "25", "--dedup",
+    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--k-core", "5", "--dedup",
                  "--output", str(tmp_path / "flags"), "--quiet"]) == 0
     assert main(["run", "--model", "pop", "--dataset", "synthetic",
                  "--output", str(tmp_path / "none"), "--quiet"]) == 0

@@ -17,6 +17,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pretrec import __version__
 from pretrec.cli import commands
 from pretrec.data.split_by_name import SPLITS
 from pretrec.errors import PretrecError
@@ -28,13 +29,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
-    except (PretrecError, ImportError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (PretrecError, ImportError, OSError) as error:
+        if args.debug:
+            raise
+        print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
+
+
+def describe_error(error: Exception) -> str:
+    """One line for a user: our own errors as they are; a file-system error with its path."""
+    if isinstance(error, OSError) and not isinstance(error, PretrecError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    return str(error)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pretrec", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an error instead of one line")
+    parser.add_argument("--version", action="version", version=f"pretrec {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="train, select on validation, evaluate once on test")
@@ -138,6 +152,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
                         help="drop repeated (user, item) pairs")
     parser.add_argument("--k-core", type=int, help="keep users and items with >= K events")
     parser.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
+    parser.add_argument("--overwrite", action="store_true", default=None,
+                        help="replace an earlier run in --output (a non-empty folder is refused)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 

@@ -102,7 +102,7 @@ def train_and_print(args: argparse.Namespace, settings: RunSettings, runner: Any
     reports, summary = runner(
         settings.model, dataset, list(settings.seeds), split=prepare_split(dataset, settings),
         options=settings.set, format=settings.format or None, protocol=settings.ranking_protocol(),
-        output=settings.output_folder(), progress=not args.quiet,
+        output=settings.output_folder(), progress=not args.quiet, overwrite=settings.overwrite,
     )
     report = reports[0]
     print(f"{report.dataset['name']}: {report.dataset['users']} users, "
@@ -125,7 +125,8 @@ def rate(args: argparse.Namespace) -> int:
     dataset = prepare_data(settings, ranking=False)  # a rating threshold would bias the ratings
     _, summary = run_rating(settings.model, dataset, list(settings.seeds), settings.set,
                             args.valid_fraction, args.test_fraction, settings.output_folder(),
-                            progress=not args.quiet, refit=not args.no_refit)
+                            progress=not args.quiet, refit=not args.no_refit,
+                            overwrite=settings.overwrite)
     print(f"{dataset.name}: {dataset.n_users} users, {dataset.n_items} items, "
           f"{len(dataset.interactions)} ratings; "
           f"random split (test {args.test_fraction}, valid {args.valid_fraction}), "
@@ -146,7 +147,7 @@ def click(args: argparse.Namespace) -> int:
                                  settings.set, args.threshold, args.negatives,
                                  args.valid_fraction, args.test_fraction,
                                  settings.output_folder(), progress=not args.quiet,
-                                 refit=not args.no_refit)
+                                 refit=not args.no_refit, overwrite=settings.overwrite)
     print(f"{dataset.name}: {reports[0].protocol['name']}; "
           f"one split per seed {list(settings.seeds)}")
     print(format_table({settings.model: summary}, with_std=len(settings.seeds) > 1,

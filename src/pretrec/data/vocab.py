@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pretrec.files import write_text
+
 
 class Vocab:
     """An ordered set of raw ids (strings); index ``i`` is the ``i``-th raw id."""
@@ -49,7 +51,7 @@ class Vocab:
         return [str(r) for r in self.raw_ids]
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json()))
+        write_text(path, json.dumps(self.to_json()))
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:

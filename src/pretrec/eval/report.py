@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from pretrec.files import atomic_path, write_text
+
 REPORT_FILE = "report.json"
 PER_USER_FILE = "per_user.npz"
 
@@ -73,9 +75,10 @@ class Report:
              per_user: dict[str, np.ndarray] | None = None) -> Path:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / REPORT_FILE).write_text(json.dumps(asdict(self), indent=2, default=_plain))
-        if per_user is not None and users is not None:
-            np.savez_compressed(directory / PER_USER_FILE, users=users, **per_user)
+        if per_user is not None and users is not None:  # first, so a report never lacks it
+            with atomic_path(directory / PER_USER_FILE) as partial:
+                np.savez_compressed(partial, users=users, **per_user)
+        write_text(directory / REPORT_FILE, json.dumps(asdict(self), indent=2, default=_plain))
         return directory
 
     @classmethod

@@ -66,8 +66,8 @@ def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "ratin
               seeds: Sequence[int] = (0,), options: Mapping[str, Any] | None = None,
               threshold: float = 4.0, n_negatives: int = 1, valid_fraction: float = 0.1,
               test_fraction: float = 0.2, output: str | Path | None = None,
-              progress: bool = True,
-              refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+              progress: bool = True, refit: bool = True,
+              overwrite: bool = False) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (pairs and split drawn from the seed); reports and metric -> (mean, std)."""
     data = load(dataset)
     if labels == "rating":
@@ -86,6 +86,6 @@ def run_click(model: str, dataset: str | Path | Dataset, labels: Labels = "ratin
             report.save(folder)
         return report
 
-    return run_seeded(one, seeds, output)
+    return run_seeded(one, seeds, output, overwrite)
 
 __all__ = ["click_metrics", "click_pairs", "run_click"]

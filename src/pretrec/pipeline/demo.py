@@ -10,6 +10,7 @@ from pretrec.data.split import leave_one_out
 from pretrec.data.synthetic import make_synthetic
 from pretrec.eval.report import Report
 from pretrec.experiment import fit_and_evaluate
+from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
 
 # Model -> options for the demo; each later capability adds its models here.
 DEMO_MODELS: dict[str, dict[str, object]] = {
@@ -25,14 +26,17 @@ DEMO_MODELS: dict[str, dict[str, object]] = {
 
 def run_demo(output: str | Path = "runs/demo", progress: bool = True,
              seed: int = 0) -> dict[str, Report]:
-    """Run every demo model; reports are saved under ``output/<model>``."""
+    """Run every demo model; reports are saved under ``output/<model>`` (the demo's own folders,
+    replaced at each run)."""
     dataset = make_synthetic(seed=seed)
     split = leave_one_out(dataset.interactions)
     reports = {}
     for name, options in DEMO_MODELS.items():
         started = time.perf_counter()
-        result = fit_and_evaluate(name, dataset, split, options, seed, output=Path(output) / name,
+        folder = open_run_folder(Path(output) / name, overwrite=True)
+        result = fit_and_evaluate(name, dataset, split, options, seed, output=folder,
                                   progress=progress)
+        close_run_folder(folder)
         result.report.timings["total_seconds"] = time.perf_counter() - started
         reports[name] = result.report
     return reports

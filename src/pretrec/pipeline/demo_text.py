@@ -17,6 +17,7 @@ from pretrec.data.cold_start import cold_start_split
 from pretrec.data.interactions import Dataset
 from pretrec.data.sequences import UserHistories
 from pretrec.experiment import fit_and_evaluate
+from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
 from pretrec.sampling.batches import UserBatch
 
 SEQUENCE = {"epochs": 30, "batch_size": 256, "learning_rate": 0.005, "patience": 5,
@@ -44,8 +45,10 @@ def run_text_demo(dataset: Dataset, output: str | Path, progress: bool = True,
     groups, seconds, models = {}, {}, {}
     for name, options in TEXT_MODELS.items():
         started = time.perf_counter()
-        result = fit_and_evaluate(name, dataset, split, options, seed,
-                                  output=Path(output) / f"cold-{name}", progress=progress)
+        folder = open_run_folder(Path(output) / f"cold-{name}", overwrite=True)
+        result = fit_and_evaluate(name, dataset, split, options, seed, output=folder,
+                                  progress=progress)
+        close_run_folder(folder)
         seconds[name] = time.perf_counter() - started
         groups[name], models[name] = result.report.groups, result.model
     return TextDemo(groups, seconds, _example(models["text_sasrec"], dataset, split))

@@ -20,6 +20,7 @@ from pretrec.errors import ConfigError
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.experiment import load, run_seeds
+from pretrec.files import check_complete
 from pretrec.finetune.item_match import item_keys, match_items, parse_fields
 from pretrec.finetune.strategies import STRATEGIES, apply_strategy, merge_lora
 from pretrec.finetune.text_fields import missing_labels, read_fields
@@ -109,6 +110,7 @@ def finetune(
     lora_rank: int = 8,
     lora_alpha: float = 16.0,
     match_items: str | Sequence[str] | None = None,
+    overwrite: bool = False,
 ) -> list[Report]:
     """Fine-tune `model` (a transformer sequence model) initialised from the checkpoint `init`
     on `dataset` with `strategy` (full | frozen | lora); select on validation, evaluate on test.
@@ -118,6 +120,7 @@ def finetune(
     one report per seed; each records under `transfer` the checkpoint, strategy,
     trainable/total parameters and items mapped/new.
     """
+    check_complete(init)
     meta = read_model_meta(init)
     data = load(dataset, format)
     merged = encoder_options(meta["config"], dict(options or {}))
@@ -125,5 +128,5 @@ def finetune(
         merged["epochs"] = 0  # evaluate the pre-trained model as it is
     hooks = FineTuning(init, data, strategy, lora_rank, lora_alpha, match_items)
     reports, _ = run_seeds(model, data, seeds, split, merged, protocol=protocol, output=output,
-                           progress=progress, hooks=hooks)
+                           progress=progress, hooks=hooks, overwrite=overwrite)
     return reports

@@ -92,8 +92,8 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int,
 def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] = (0,),
                options: Mapping[str, Any] | None = None, valid_fraction: float = 0.1,
                test_fraction: float = 0.2, output: str | Path | None = None,
-               progress: bool = True, format: str | None = None,
-               refit: bool = True) -> tuple[list[Report], dict[str, tuple[float, float]]]:
+               progress: bool = True, format: str | None = None, refit: bool = True,
+               overwrite: bool = False) -> tuple[list[Report], dict[str, tuple[float, float]]]:
     """One fit per seed (each its own random split); reports and metric -> (mean, sample std)."""
     data = load(dataset, format)
 
@@ -104,7 +104,7 @@ def run_rating(model: str, dataset: str | Path | Dataset, seeds: Sequence[int] =
             report.save(folder)
         return report
 
-    return run_seeded(one, seeds, output)
+    return run_seeded(one, seeds, output, overwrite)
 
 
 __all__ = ["fit_rating_model", "rating_metrics", "run_rating"]

@@ -21,7 +21,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.io.attributes import with_item_attributes
 from pretrec.data.split import Split
 from pretrec.data.split_by_name import make_split
-from pretrec.errors import ConfigError
+from pretrec.errors import ConfigError, DataError
 from pretrec.eval.protocol import Protocol
 from pretrec.experiment import load
 
@@ -64,6 +64,8 @@ class RunSettings(Config):
     or none (repeat-aware: repeats are rankable)."""
     output: str = ""
     """Run folder for report.json, per-user metrics and the checkpoint; empty: none."""
+    overwrite: bool = False
+    """Replace an earlier run in `output` (a non-empty output folder is refused otherwise)."""
     init: str = ""
     """Fine-tuning: the checkpoint folder to start from."""
     strategy: Literal["full", "frozen", "adaptor", "lora", "zero_shot"] = "full"
@@ -99,7 +101,14 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
-    loaded = yaml.safe_load(path.read_text()) or {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({error.problem})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not a readable YAML file ({error})") from None
     if not isinstance(loaded, Mapping):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     return dict(loaded)
@@ -135,8 +144,12 @@ def prepare_data(settings: RunSettings, ranking: bool = True) -> Dataset:
 def filter_data(dataset: Dataset, settings: RunSettings, ranking: bool = True) -> Dataset:
     """The settings' filters: rating threshold (ranking only: it would bias ratings), then
     deduplication, then the k-core."""
-    return apply_filters(dataset, settings.min_rating if ranking else None, settings.dedup,
-                         settings.k_core)
+    filtered = apply_filters(dataset, settings.min_rating if ranking else None, settings.dedup,
+                             settings.k_core)
+    if len(filtered.interactions) == 0:
+        raise DataError(f"the filters (min_rating={settings.min_rating}, dedup={settings.dedup}, "
+                        f"k_core={settings.k_core}) removed every event of '{dataset.name}'")
+    return filtered
 
 
 def prepare_split(dataset: Dataset, settings: RunSettings) -> Split | str:

@@ -73,6 +73,20 @@ class TrainConfig(Config):
     """Stop after the epoch that ends past this much training wall time (0: no limit); the best
     validated epoch so far is kept, as at any other stop."""
 
+    def __post_init__(self) -> None:
+        at_least = {"epochs": 0, "batch_size": 1, "patience": 1, "eval_every": 1}
+        for name, low in at_least.items():
+            if getattr(self, name) < low:
+                raise ValueError(f"{name} must be >= {low}, got {getattr(self, name)}")
+        if not math.isfinite(self.learning_rate) or self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be a finite number > 0, got {self.learning_rate}")
+        for name in ("weight_decay", "grad_clip", "max_seconds"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+        if self.resume and not self.checkpoint_dir:
+            raise ValueError("resume needs checkpoint_dir (the folder holding the trainer state)")
+
 
 LOWER_IS_BETTER = ("rmse", "mae", "log_loss", "mse")
 
