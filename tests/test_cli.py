@@ -155,3 +155,28 @@ def test_rate_and_click_commands(tmp_path, capsys) -> None:
     assert "auc" in capsys.readouterr().out
     # not a rating model
     assert main(["rate", "--model", "sasrec", "--dataset", str(data), "--quiet"]) == 2
+
+
+def test_model_names_are_case_insensitive_and_models_name_lists_options(tmp_path, capsys) -> None:
+    assert main(["run", "--model", "EASE", "--dataset", "synthetic", "--quiet",
+                 "--output", str(tmp_path / "ease")]) == 0
+    assert json.loads((tmp_path / "ease" / "report.json").read_text())["model"] == "ease"
+    capsys.readouterr()
+    assert main(["models", "SASRec"]) == 0
+    out = capsys.readouterr().out
+    assert "hidden_size (int, default 64)" in out and "Width of item embeddings" in out
+    assert "training options (TrainConfig)" in out and "norm (one of pre|post" in out
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0 and "pretrec 0.1.0" in capsys.readouterr().out
+
+
+def test_the_config_hash_leaves_out_options_that_change_no_result() -> None:
+    from pretrec.eval.report import config_hash
+
+    def config(l2: float, progress: bool, board: str) -> dict:
+        return {"model": {"l2": l2},
+                "train": {"epochs": 3, "progress": progress, "tensorboard_dir": board}}
+
+    base, quiet, other = config(1.0, True, ""), config(1.0, False, "x"), config(2.0, True, "")
+    assert config_hash(base) == config_hash(quiet) != config_hash(other)

@@ -118,3 +118,28 @@ def _scalar(value: Any, annotation: type) -> Any:
             raise ValueError(value)
         return int(number)
     return annotation(value)
+
+
+def field_docs(cls: type[Config]) -> dict[str, str]:
+    """Each field's docstring (the string literal under it in the class body), read from the
+    source of `cls` and its bases; fields without one map to ""."""
+    import ast
+    import inspect
+    import textwrap
+
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not (isinstance(klass, type) and issubclass(klass, Config)):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError):  # no source (e.g. built in a REPL)
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, after in zip(body, [*body[1:], None], strict=True):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                text = ""
+                if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+                    text = " ".join(str(after.value.value).split())
+                docs[node.target.id] = text or docs.get(node.target.id, "")
+    return {name: docs.get(name, "") for name in cls.field_names()}

@@ -30,6 +30,7 @@ from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.groups import evaluate_groups
 from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
+from pretrec.models import MODELS
 from pretrec.models.base import Recommender
 from pretrec.pipeline.fitting import FitHooks, build_configs, fit
 from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
@@ -80,6 +81,7 @@ def fit_and_evaluate(
 ) -> RunResult:
     """Fit `model_name` on `split.train`, select on `split.valid`, evaluate once on `split.test`."""
     protocol = protocol or Protocol()
+    model_name = MODELS.canonical(model_name)
     check_split(dataset, split, protocol)
     model_config, train_config = build_configs(model_name, options)
     if not progress:

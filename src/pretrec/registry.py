@@ -52,7 +52,15 @@ class Registry:
             raise RegistryError(f"{self.kind} '{name}' is registered twice")
         self._entries[name] = Entry(name, model, config, summary, kind, builder)
 
+    def canonical(self, name: str) -> str:
+        """The registered spelling of `name`: names are case-insensitive ('SASRec' is 'sasrec')."""
+        if name in self._entries:
+            return name
+        by_lower = {key.lower(): key for key in self._entries}
+        return by_lower.get(str(name).lower(), name)
+
     def get(self, name: str) -> Entry:
+        name = self.canonical(name)
         if name not in self._entries:
             close = difflib.get_close_matches(name, list(self._entries), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
@@ -64,7 +72,7 @@ class Registry:
         return sorted(self._entries)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._entries
+        return isinstance(name, str) and self.canonical(name) in self._entries
 
     def __iter__(self):
         return iter(self._entries[name] for name in self.names())

@@ -29,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped reading: not an error
+        return 0
     except (PretrecError, ImportError, OSError) as error:
         if args.debug:
             raise
@@ -107,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="skip the text step (no sentence encoder)")
     demo.set_defaults(handler=commands.demo)
 
-    models = sub.add_parser("models", help="list registered models")
+    models = sub.add_parser("models", help="list registered models, or one model's options")
+    models.add_argument("name", nargs="?", help="a model name (any case): list its options")
     models.set_defaults(handler=commands.models)
 
     compare = sub.add_parser("compare", help="paired significance test between two runs")

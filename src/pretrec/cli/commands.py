@@ -196,11 +196,42 @@ def describe(args: argparse.Namespace) -> int:
 
 
 def models(args: argparse.Namespace) -> int:
-    from pretrec.models import MODELS
+    from pretrec.models import MODELS, NeuralRecommender
 
-    for entry in MODELS:
-        print(f"{entry.name:<12} {entry.summary}")
+    if not args.name:
+        for entry in MODELS:
+            print(f"{entry.name:<12} {entry.summary}")
+        return 0
+    entry = MODELS.get(args.name)
+    print(f"{entry.name}: {entry.summary} ({entry.kind})")
+    print_options(f"model options ({entry.config.__name__})", entry.config)
+    if issubclass(entry.model, NeuralRecommender):
+        from pretrec.train.loop import TrainConfig
+
+        print_options("training options (TrainConfig)", TrainConfig)
     return 0
+
+
+def print_options(title: str, config: type) -> None:
+    """Each field of `config`: name, type, default and its docstring (for --set KEY=VALUE)."""
+    import dataclasses
+    import typing
+
+    from pretrec.config import field_docs
+
+    print(f"\n{title}:")
+    hints, docs = typing.get_type_hints(config), field_docs(config)
+    for field in dataclasses.fields(config):
+        missing = field.default is dataclasses.MISSING
+        default = field.default_factory() if missing else field.default
+        hint = hints[field.name]
+        if typing.get_origin(hint) is typing.Literal:
+            kind = "one of " + "|".join(map(str, typing.get_args(hint)))
+        else:
+            kind = (getattr(hint, "__name__", None) or str(hint)).replace("typing.", "")
+        print(f"  {field.name} ({kind}, default {default!r})")
+        if docs[field.name]:
+            print(f"      {docs[field.name]}")
 
 
 def compare(args: argparse.Namespace) -> int:

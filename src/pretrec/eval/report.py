@@ -17,8 +17,16 @@ REPORT_FILE = "report.json"
 PER_USER_FILE = "per_user.npz"
 
 
+NO_EFFECT = ("progress", "tensorboard_dir", "checkpoint_dir")
+"""Training options that change how a run reports, not what it computes: left out of the hash."""
+
+
 def config_hash(config: dict[str, Any]) -> str:
-    """sha256 (12 hex digits) of the canonical JSON of a config: equal configs, equal hashes."""
+    """sha256 (12 hex digits) of the canonical JSON of a config: equal configs, equal hashes;
+    options that cannot change a result (`NO_EFFECT`) are left out."""
+    config = dict(config)
+    if isinstance(config.get("train"), dict):
+        config["train"] = {k: v for k, v in config["train"].items() if k not in NO_EFFECT}
     canonical = json.dumps(config, sort_keys=True, default=_plain)
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 

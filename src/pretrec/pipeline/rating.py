@@ -47,6 +47,7 @@ def fit_rating_model(model_name: str, dataset: Dataset, seed: int,
     """One seed: split, fit with validation selection (`selection`, RMSE by default), refit on
     train + valid when asked, evaluate on test. `task` and `metrics` serve click prediction too."""
     metrics = metrics or rating_metrics
+    model_name = MODELS.canonical(model_name)
     if dataset.interactions.weights is None:
         raise DataError(f"{task} prediction needs labels or ratings; "
                         f"dataset '{dataset.name}' has none")

@@ -24,6 +24,7 @@ from pretrec.data.split_by_name import make_split
 from pretrec.errors import ConfigError, DataError
 from pretrec.eval.protocol import Protocol
 from pretrec.experiment import load
+from pretrec.models import MODELS
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any],
             raise ConfigError(f"{where}{key} must be a mapping of key: value, got {given!r}")
         merged[key] = {**given, **dict(flags.get(key) or {})}
     merged |= {k: v for k, v in flags.items() if k not in ("set", "split_options")}
+    if isinstance(merged.get("model"), str):
+        merged["model"] = MODELS.canonical(merged["model"])
     try:
         return RunSettings.from_dict(merged)
     except ConfigError as error:

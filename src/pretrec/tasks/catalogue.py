@@ -12,6 +12,7 @@ from typing import Any
 
 from pretrec.data.interactions import Interactions
 from pretrec.errors import ConfigError
+from pretrec.models import MODELS
 from pretrec.models.features import SideFeatures
 from pretrec.pretrain.task import PretrainTask, attribute_heads
 from pretrec.tasks.base import Task
@@ -85,6 +86,7 @@ TASKS: dict[str, TaskMaker] = {
 
 def make_task(model_name: str, model: Any, train: Interactions, features: SideFeatures) -> Task:
     """The task that trains `model` (registered as `model_name`) on `train`."""
+    model_name = MODELS.canonical(model_name)
     if model_name not in TASKS:
         raise ConfigError(f"model '{model_name}' has no training task; "
                           f"tasks exist for {', '.join(sorted(TASKS))}")
