@@ -16,6 +16,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from pretrec.config import Config
+from pretrec.data.sequences import UserHistories
 from pretrec.data.vocab import Vocab
 from pretrec.errors import ConfigError, PretrecError
 from pretrec.files import atomic_path, check_complete, write_text
@@ -27,6 +28,7 @@ from pretrec.models.features import SideFeatures
 MODEL_WEIGHTS = "model.safetensors"
 MODEL_META = "model.json"
 ITEM_TEXT = "item_text.json"
+HISTORIES = "histories.npz"
 
 
 def _contiguous(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -66,6 +68,25 @@ def save_item_text(directory: str | Path, text: Mapping[str, np.ndarray]) -> Non
     """Write the items' text fields (in vocabulary order) next to a checkpoint."""
     payload = {name: [str(v) for v in values] for name, values in text.items()}
     write_text(Path(directory) / ITEM_TEXT, json.dumps(payload))
+
+
+def save_histories(directory: str | Path, histories: UserHistories) -> None:
+    """Write each user's items in time order (what the model scores from) next to a checkpoint,
+    so `pretrec recommend` can serve the users it was trained on."""
+    with atomic_path(Path(directory) / HISTORIES) as partial:
+        np.savez_compressed(partial, offsets=histories.offsets,
+                            items=histories.items.astype(np.int32),
+                            n_items=np.array(histories.n_items))
+
+
+def load_histories(directory: str | Path) -> UserHistories | None:
+    """The histories `save_histories` wrote, or None for a checkpoint without them."""
+    path = Path(directory) / HISTORIES
+    if not path.exists():
+        return None
+    with np.load(path) as stored:
+        return UserHistories(stored["offsets"].astype(np.int64), stored["items"].astype(np.int64),
+                             int(stored["n_items"]))
 
 
 def load_item_text(directory: str | Path) -> dict[str, np.ndarray] | None:

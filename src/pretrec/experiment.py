@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from pretrec.checkpoint import save_item_text, save_model
+from pretrec.checkpoint import save_histories, save_item_text, save_model
 from pretrec.data.interactions import Dataset
+from pretrec.data.sequences import UserHistories
 from pretrec.data.split import Split
 from pretrec.data.split_by_name import make_split
 from pretrec.errors import DataError
@@ -140,6 +141,8 @@ def fit_and_evaluate(
         if dataset.item_side is not None and dataset.item_side.text:
             # lets a fine-tuning match items by text
             save_item_text(checkpoint, dataset.item_side.text)
+        # what recommendations for known users start from: everything but the test part
+        save_histories(checkpoint, UserHistories.from_interactions(split.train.concat(split.valid)))
     return RunResult(report, model, split)
 
 

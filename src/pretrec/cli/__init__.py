@@ -96,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_pointwise_arguments(click, "pairs")
     click.set_defaults(handler=commands.click)
 
+    recommend = sub.add_parser("recommend", help="top-K items for users of a run, or for a history")
+    recommend.add_argument("run", help="a run folder written by `pretrec run --output`")
+    recommend.add_argument("--user", action="append", default=[], metavar="ID",
+                           help="a user the run was trained on (repeatable)")
+    recommend.add_argument("--history", nargs="+", metavar="ITEM",
+                           help="raw item ids in time order: recommend for this history instead")
+    recommend.add_argument("-k", type=int, default=10, help="how many items (default 10)")
+    recommend.add_argument("--include-seen", action="store_true",
+                           help="keep items the user already has (default: left out)")
+    recommend.add_argument("--format", choices=["table", "json"], default="table")
+    recommend.set_defaults(handler=commands.recommend)
+
     describe = sub.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")

@@ -185,6 +185,33 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def recommend(args: argparse.Namespace) -> int:
+    import json
+
+    from pretrec.pipeline.recommend import Recommender
+
+    if bool(args.user) == bool(args.history):
+        raise PretrecError("give --user ID (repeatable) or --history ITEM ... (one of them)")
+    recommender = Recommender.load(args.run)
+    keep_seen = args.include_seen
+    if args.user:
+        lists = recommender.recommend(users=args.user, k=args.k, exclude_seen=not keep_seen)
+        names = list(args.user)
+    else:
+        lists = recommender.recommend(histories=[args.history], k=args.k,
+                                      exclude_seen=not keep_seen)
+        names = ["history"]
+    if args.format == "json":
+        print(json.dumps({name: [{"item_id": i, "score": s} for i, s in items]
+                          for name, items in zip(names, lists, strict=True)}, indent=1))
+        return 0
+    for name, items in zip(names, lists, strict=True):
+        print(f"{name}:")
+        for rank, (item, score) in enumerate(items, 1):
+            print(f"  {rank:3d}. {item:<24} {score:.4f}")
+    return 0
+
+
 def describe(args: argparse.Namespace) -> int:
     from pretrec.data.stats import describe as statistics
 

@@ -29,6 +29,9 @@ class Recommender(ABC):
     """Base of every model; see the module docstring for the contract."""
 
     config_class: ClassVar[type[Config]]
+    scores_user_ids: ClassVar[bool] = False
+    """The model scores from the user's id (learned per-user parameters), not only from the
+    history: it cannot serve a user it was not trained on."""
 
     def __init__(self, config: Config, n_users: int, n_items: int):
         self.config = config

@@ -35,6 +35,7 @@ class BPRMF(NeuralRecommender):
     """Dot-product user/item embeddings optimised for pairwise ranking."""
 
     config_class = BPRMFConfig
+    scores_user_ids = True
 
     def __init__(self, config: BPRMFConfig, n_users: int, n_items: int):
         super().__init__(config, n_users, n_items)

@@ -21,6 +21,8 @@ from pretrec.models.base import NeuralRecommender
 class RatingModel(NeuralRecommender):
     """Base of rating models: subclasses implement `predict_tensor(users, items)`."""
 
+    scores_user_ids = True
+
     def __init__(self, config: Any, n_users: int, n_items: int, binary: bool = False):
         super().__init__(config, n_users, n_items)
         self.binary = binary
