@@ -180,3 +180,15 @@ def test_the_config_hash_leaves_out_options_that_change_no_result() -> None:
 
     base, quiet, other = config(1.0, True, ""), config(1.0, False, "x"), config(2.0, True, "")
     assert config_hash(base) == config_hash(quiet) != config_hash(other)
+
+
+def test_several_models_in_one_run_share_the_split_and_give_one_table(tmp_path, capsys) -> None:
+    out = tmp_path / "several"
+    assert main(["run", "--model", "pop,ease", "--dataset", "synthetic", "--set", "l2=50",
+                 "--quiet", "--output", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "pop " in table and "ease " in table
+    ease = json.loads((out / "ease" / "report.json").read_text())
+    pop = json.loads((out / "pop" / "report.json").read_text())
+    assert ease["config"]["model"]["l2"] == 50.0 and ease["split"] == pop["split"]
+    assert main(["run", "--model", "pop,ease", "--dataset", "synthetic", "--set", "nope=1"]) == 2

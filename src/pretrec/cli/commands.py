@@ -44,7 +44,46 @@ def settings_of(args: argparse.Namespace, **fixed: Any) -> RunSettings:
 def run(args: argparse.Namespace) -> int:
     from pretrec.experiment import run_seeds
 
-    train_and_print(args, settings_of(args), run_seeds)
+    settings = settings_of(args)
+    if "," in settings.model:
+        return run_several(args, settings)
+    train_and_print(args, settings, run_seeds)
+    return 0
+
+
+def run_several(args: argparse.Namespace, settings: RunSettings) -> int:
+    """`--model pop,ease,sasrec`: each model on the same data and split, in `output/<model>`,
+    then one comparison table. A --set option goes to the models that have it."""
+    from pretrec.experiment import run_seeds
+    from pretrec.models import MODELS
+    from pretrec.pipeline.fitting import option_names
+    from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
+
+    names = [MODELS.canonical(name.strip()) for name in settings.model.split(",") if name.strip()]
+    known = {name: option_names(name) for name in names}
+    for key in settings.set:
+        if not any(key in options for options in known.values()):
+            raise PretrecError(f"option '{key}' belongs to none of the models {', '.join(names)}")
+    output = settings.output_folder()
+    if output is not None:
+        output = open_run_folder(output, settings.overwrite)
+    dataset = prepare_data(settings)
+    split = prepare_split(dataset, settings)
+    rows, report = {}, None
+    for name in names:
+        options = {k: v for k, v in settings.set.items() if k in known[name]}
+        reports, rows[name] = run_seeds(
+            name, dataset, list(settings.seeds), split=split, options=options,
+            protocol=settings.ranking_protocol(), output=None if output is None else output / name,
+            progress=not args.quiet)
+        report = report or reports[0]
+    print(f"{report.dataset['name']}: {report.dataset['users']} users, {report.dataset['items']} "
+          f"items; split {report.split['split']}; protocol {report.protocol['name']} "
+          f"(ties {report.protocol['ties']})")
+    print(format_table(rows, with_std=len(settings.seeds) > 1))
+    if output is not None:
+        close_run_folder(output)
+        print(f"run folder: {output} (one subfolder per model)")
     return 0
 
 

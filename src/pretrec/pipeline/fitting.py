@@ -34,6 +34,14 @@ from pretrec.tasks.catalogue import make_task
 from pretrec.train.loop import TrainConfig, TrainResult, Validator, train_model
 
 
+def option_names(model_name: str) -> set[str]:
+    """Every option `model_name` takes: its config's fields and, for a neural model, the loop's."""
+    entry = MODELS.get(model_name)
+    neural = issubclass(entry.model, NeuralRecommender)
+    loop = set(TrainConfig.field_names()) if neural else {"progress"}
+    return set(entry.config.field_names()) | loop
+
+
 def build_configs(model_name: str, options: Mapping[str, Any] | None) -> tuple[Config, TrainConfig]:
     """Route flat options to the model's config or the training loop's; unknown keys are errors."""
     entry = MODELS.get(model_name)
