@@ -10,6 +10,7 @@ usage: python bench/baselines.py DATASET [--models pop,itemknn,ease,bprmf] [--ou
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -52,7 +53,10 @@ def main() -> None:
         config_path = ROOT / "configs" / stem / f"{name}.yaml"
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(yaml.safe_dump(
-            {"model": name, "dataset": str(args.dataset), "split": "loo", "seeds": [args.seed],
+            # a config's paths are relative to the config file
+            {"model": name,
+             "dataset": os.path.relpath(Path(args.dataset).resolve(), config_path.parent),
+             "split": "loo", "seeds": [args.seed],
              "set": options},
             sort_keys=False,
         ))

@@ -53,3 +53,15 @@ def test_the_settings_filters_are_applied(dataset_from_sequences) -> None:
     # the repeated (user 0, item 2) goes; the 2-core drops user 2 (one event) and so item 3
     assert len(filtered.interactions) == 6 and filtered.n_users == 2
     assert len(filter_data(dataset, RunSettings()).interactions) == 8  # no filter: unchanged
+
+
+def test_paths_in_a_config_file_are_relative_to_it_and_home_expands(tmp_path: Path) -> None:
+    (tmp_path / "configs").mkdir()
+    config = tmp_path / "configs" / "run.yaml"
+    config.write_text("model: ease\ndataset: ../data/pairs.txt\nitem_attributes: ~/attrs.json\n")
+    values = read_config_file(config)
+    assert Path(values["dataset"]) == tmp_path / "data" / "pairs.txt"
+    assert values["item_attributes"] == str(Path.home() / "attrs.json")
+    flags = merge_settings({}, {"model": "ease", "dataset": "~/d.txt", "output": "runs/x"})
+    assert flags.dataset == str(Path.home() / "d.txt") and flags.output == "runs/x"
+    assert merge_settings({}, {"model": "ease", "dataset": "synthetic"}).dataset == "synthetic"

@@ -8,6 +8,7 @@ one place a dataset is loaded, filtered and given its item attributes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +98,23 @@ class RunSettings(Config):
         return Path(self.output) if self.output else None
 
 
+PATH_KEYS = ("dataset", "item_attributes", "init", "output")
+"""Settings that name files: in a config file they are relative to the file; `~` expands."""
+
+
+def expand(value: Any, base: Path | None = None) -> Any:
+    """`value` with `~` expanded and, when relative and `base` is given, joined to `base`."""
+    if not isinstance(value, str) or not value or value == "synthetic":
+        return value
+    path = Path(value).expanduser()
+    if base is not None and not path.is_absolute():
+        path = base / path
+    return os.path.normpath(path)
+
+
 def read_config_file(path: str | Path) -> dict[str, Any]:
-    """The top-level mapping of a YAML run config (keys are `RunSettings` fields)."""
+    """The top-level mapping of a YAML run config (keys are `RunSettings` fields); its paths
+    (`PATH_KEYS`) resolve relative to the file's folder."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
@@ -112,7 +128,8 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not a readable YAML file ({error})") from None
     if not isinstance(loaded, Mapping):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
-    return dict(loaded)
+    return {key: expand(value, path.parent) if key in PATH_KEYS else value
+            for key, value in loaded.items()}
 
 
 def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any],
@@ -126,7 +143,8 @@ def merge_settings(file_values: Mapping[str, Any], flags: Mapping[str, Any],
         if not isinstance(given, Mapping):
             raise ConfigError(f"{where}{key} must be a mapping of key: value, got {given!r}")
         merged[key] = {**given, **dict(flags.get(key) or {})}
-    merged |= {k: v for k, v in flags.items() if k not in ("set", "split_options")}
+    merged |= {k: expand(v) if k in PATH_KEYS else v for k, v in flags.items()
+               if k not in ("set", "split_options")}
     if isinstance(merged.get("model"), str):
         merged["model"] = MODELS.canonical(merged["model"])
     try:
