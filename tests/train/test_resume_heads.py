@@ -44,3 +44,30 @@ def test_resume_restores_the_task_heads_too(planted_dataset, tmp_path) -> None:
         torch.testing.assert_close(resumed_task.heads.state_dict()[name], tensor)
     for name, tensor in straight.state_dict().items():
         torch.testing.assert_close(resumed.state_dict()[name], tensor)
+
+
+def test_resume_refuses_a_state_of_another_config_seed_or_dataset(planted_dataset,
+                                                                  tmp_path) -> None:
+    import pytest
+
+    from pretrec.errors import ConfigError
+    from pretrec.models.bprmf import BPRMF, BPRMFConfig
+
+    split = leave_one_out(planted_dataset.interactions)
+
+    def model():
+        with seeded_torch(0):
+            return BPRMF(BPRMFConfig(embedding_dim=8), split.n_users, split.n_items)
+
+    state = str(tmp_path / "state")
+    base = TrainConfig(epochs=2, batch_size=64, progress=False, checkpoint_dir=state)
+    fit_built("bprmf", model(), split.train, seed=1, train_config=base)
+    resume = base.replace(epochs=4, resume=True)
+    with pytest.raises(ConfigError, match="learning_rate: saved 0.001, now 0.01"):
+        fit_built("bprmf", model(), split.train, seed=1,
+                  train_config=resume.replace(learning_rate=0.01))
+    with pytest.raises(ConfigError, match="seed: saved 1, now 2"):
+        fit_built("bprmf", model(), split.train, seed=2, train_config=resume)
+    with pytest.raises(ConfigError, match="data: saved"):
+        fit_built("bprmf", model(), split.valid, seed=1, train_config=resume)
+    assert fit_built("bprmf", model(), split.train, seed=1, train_config=resume).epochs_run == 4

@@ -150,4 +150,5 @@ def fit_built(model_name: str, model: Recommender, train: Interactions,
         with seeded_torch(seed):  # a task's heads are initialised from torch's global RNG
             task = make_task(model_name, model, train, features or NO_FEATURES)
     model.prepare(train)
-    return train_model(model, task, validator, train_config or TrainConfig(), seed)
+    return train_model(model, task, validator, train_config or TrainConfig(), seed,
+                       data=train.fingerprint())

@@ -8,13 +8,14 @@ logging. It runs under its own seeded torch generator (`pretrec.random.seeded_to
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import torch
 from tqdm.auto import tqdm
@@ -113,15 +114,50 @@ def train_model(
     validator: Validator | None,
     config: TrainConfig,
     seed: int,
+    data: str = "",
 ) -> TrainResult:
-    """Optimise `model` under `task`; keep the weights of the best validation epoch."""
+    """Optimise `model` under `task`; keep the weights of the best validation epoch. `data`
+    fingerprints the training data, so `resume` can refuse a trainer state of other data."""
     with seeded_torch(seed):
-        return _train(model, task, validator, config, seed)
+        return _train(model, task, validator, config, seed, data)
+
+
+RESUMABLE = ("epochs", "progress", "tensorboard_dir", "checkpoint_dir", "resume", "patience",
+             "max_seconds")
+"""Training options a resumed run may change; every other one must match the saved state."""
+
+
+def run_key(model: NeuralRecommender, config: TrainConfig, seed: int, data: str) -> dict[str, Any]:
+    """What a trainer state belongs to: the model's config, the loop's options that shape the
+    trajectory, the seed and the training data."""
+    train = {k: v for k, v in config.to_dict().items() if k not in RESUMABLE}
+    key = {"model": model.config.to_dict(), "train": train, "seed": seed, "data": data}
+    return json.loads(json.dumps(key, default=str))  # as the saved state reads it back
+
+
+def check_resumable(saved: dict[str, Any] | None, current: dict[str, Any], directory: str) -> None:
+    """Refuse to resume a trainer state made for another config, seed or dataset."""
+    if saved is None:
+        raise ConfigError(f"{directory}: the trainer state does not say what run it belongs to "
+                          f"(written before resume checks); start the run again without resume")
+    differences = []
+    for part in ("model", "train"):
+        for key in sorted(set(saved[part]) | set(current[part])):
+            if saved[part].get(key) != current[part].get(key):
+                differences.append(f"{key}: saved {saved[part].get(key)!r}, "
+                                   f"now {current[part].get(key)!r}")
+    for key in ("seed", "data"):
+        if saved[key] != current[key]:
+            differences.append(f"{key}: saved {saved[key]!r}, now {current[key]!r}")
+    if differences:
+        raise ConfigError(f"cannot resume from {directory}: the run differs from the saved one ("
+                          + "; ".join(differences[:5]) + ")")
 
 
 def _train(model: NeuralRecommender, task: Task, validator: Validator | None, config: TrainConfig,
-           seed: int) -> TrainResult:
+           seed: int, data: str = "") -> TrainResult:
     rng = make_rng(seed)
+    key = run_key(model, config, seed, data)
     device = resolve_device(config.device)
     model.to(device)
     heads = [head.to(device) for head in task.modules()]  # training-only parts of the task
@@ -140,6 +176,7 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
     if config.resume and config.checkpoint_dir:
         best_state, progress = load_trainer_state(config.checkpoint_dir, model, optimizer, rng,
                                                   heads)
+        check_resumable(progress.get("run"), key, config.checkpoint_dir)
         start_epoch, stale = progress["epoch"], progress["stale"]
         result.best_epoch, result.best_metric = progress["best_epoch"], progress["best_metric"]
         result.history = progress["history"]
@@ -203,6 +240,7 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
                 "best_epoch": result.best_epoch,
                 "best_metric": result.best_metric,
                 "history": result.history,
+                "run": key,
             }
             save_trainer_state(config.checkpoint_dir, model, optimizer, best_state, progress, rng,
                                heads)
