@@ -109,3 +109,16 @@ def test_data_that_leaves_nothing_to_evaluate_is_an_error_not_nan(tmp_path: Path
 def test_debug_shows_the_traceback(capsys) -> None:
     with pytest.raises(PretrecError):
         main(["--debug", "run", "--model", "ease", "--dataset", "synthetic", "--k-core", "500"])
+
+
+def test_compare_refuses_runs_of_different_data_with_equal_user_counts(tmp_path: Path,
+                                                                       capsys) -> None:
+    plain, deduped = tmp_path / "plain", tmp_path / "dedup"
+    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--quiet",
+                 "--output", str(plain)]) == 0
+    assert main(["run", "--model", "pop", "--dataset", "synthetic", "--dedup", "--quiet",
+                 "--output", str(deduped)]) == 0
+    users = [json.loads((f / "report.json").read_text())["dataset"]["users"]
+             for f in (plain, deduped)]
+    assert users[0] == users[1]  # the trap: equal user counts
+    fails(["compare", str(plain), str(deduped)], "evaluated on different datasets", capsys)

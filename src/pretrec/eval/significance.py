@@ -7,6 +7,7 @@ the test asks whether the model, not one seed of it, differs. A multi-seed run f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ import numpy as np
 from scipy import stats
 
 from pretrec.errors import PretrecError
-from pretrec.eval.report import PER_USER_FILE, load_per_user
+from pretrec.eval.report import PER_USER_FILE, REPORT_FILE, load_per_user
+from pretrec.files import check_complete
 
 Runs = str | Path | Sequence[str | Path]
 
@@ -52,6 +54,7 @@ def paired_test(a: np.ndarray, b: np.ndarray, metric: str = "") -> Comparison:
 def compare_runs(run_a: Runs, run_b: Runs, metrics: list[str] | None = None) -> list[Comparison]:
     """Paired tests of every shared per-user metric of two sides, each one run folder or several
     (per-user values averaged over a side's runs; see the module docstring)."""
+    check_same_evaluation(run_folders(run_a) + run_folders(run_b))
     users_a, values_a = load_averaged(run_a)
     users_b, values_b = load_averaged(run_b)
     shared, index_a, index_b = np.intersect1d(users_a, users_b, return_indices=True)
@@ -62,6 +65,33 @@ def compare_runs(run_a: Runs, run_b: Runs, metrics: list[str] | None = None) -> 
         )
     names = metrics or sorted(set(values_a) & set(values_b), key=_metric_order)
     return [paired_test(values_a[m][index_a], values_b[m][index_b], m) for m in names]
+
+
+def evaluation_of(folder: Path) -> tuple[object, object, object]:
+    """(dataset fingerprint, split, protocol name) of a run folder's report."""
+    check_complete(folder)
+    path = folder / REPORT_FILE
+    if not path.is_file():
+        raise PretrecError(f"{folder} is not a run folder (no {REPORT_FILE})")
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PretrecError(f"{path}: not a readable report ({error})") from None
+    split = {k: v for k, v in report.get("split", {}).items() if k != "refit_on_train_and_valid"}
+    return (report.get("dataset", {}).get("fingerprint"), json.dumps(split, sort_keys=True),
+            report.get("protocol", {}).get("name"))
+
+
+def check_same_evaluation(folders: list[Path]) -> None:
+    """Refuse to pair runs of different data, splits or protocols (equal user counts do not
+    make them comparable)."""
+    first = evaluation_of(folders[0])
+    for folder in folders[1:]:
+        other = evaluation_of(folder)
+        for what, a, b in zip(("dataset", "split", "protocol"), first, other, strict=True):
+            if a != b:
+                raise PretrecError(f"{folder} and {folders[0]} were evaluated on different "
+                                   f"{what}s: a paired test needs the same users and targets")
 
 
 def run_folders(runs: Runs) -> list[Path]:
