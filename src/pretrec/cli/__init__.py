@@ -17,6 +17,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+import torch
+
 from pretrec import __version__
 from pretrec.cli import commands
 from pretrec.data.split_by_name import SPLITS
@@ -26,8 +28,15 @@ from pretrec.finetune.strategies import STRATEGIES
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    level = logging.INFO if getattr(args, "verbose", False) else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "quiet", False) is False and not sys.stderr.isatty():
+        args.quiet = True  # progress bars are for terminals, not log files
     try:
+        if getattr(args, "threads", None) is not None:
+            if args.threads < 1:
+                raise PretrecError(f"--threads must be >= 1, got {args.threads}")
+            torch.set_num_threads(args.threads)
         return args.handler(args)
     except BrokenPipeError:  # the reader (e.g. `head`) stopped reading: not an error
         return 0
@@ -169,7 +178,13 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
     parser.add_argument("--output", help="run folder for report.json, per-user metrics, checkpoint")
     parser.add_argument("--overwrite", action="store_true", default=None,
                         help="replace an earlier run in --output (a non-empty folder is refused)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bars (they are off anyway when stderr is not a terminal)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log every epoch's losses and validation metric (INFO) to stderr")
+    parser.add_argument("--threads", type=int,
+                        help="CPU threads for torch (default: all cores; on a shared machine set "
+                             "it, two jobs of all cores each oversubscribe it)")
 
 
 def add_pointwise_arguments(parser: argparse.ArgumentParser, rows: str) -> None:

@@ -277,14 +277,13 @@ def _tensorboard(directory: str):
 
 
 def _log(record: dict[str, float], writer, progress: bool, shown: str) -> None:
-    """Losses and the selection metric to the console/log; every value to TensorBoard."""
+    """Losses and the selection metric to the log (stderr; `pretrec --verbose` shows them, and
+    stdout stays for results); every value to TensorBoard."""
     epoch = int(record["epoch"])
     text = " ".join(f"{k}={v:.4f}" for k, v in record.items()
                     if k.startswith("loss/") or k == shown)
     text += f" train {record['time/train_seconds']:.1f}s"
     log.info("epoch %d %s", epoch, text)
-    if progress:
-        tqdm.write(f"epoch {epoch}: {text}")
     if writer is not None:
         for key, value in record.items():
             if key != "epoch":
