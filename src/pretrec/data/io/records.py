@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pretrec.data.io.encoding import check_text
 from pretrec.errors import DataError
 
 _NEWLINE, _QUOTE = 10, 34
@@ -90,7 +91,7 @@ def read_frame(
     """
     if path.is_dir():
         raise DataError("expected a file, got a directory", path)
-    data = path.read_bytes()
+    data = check_text(path)
     records = scan_records(data, sep, quoted)
     if not len(records.lines):
         raise DataError("empty file: expected a header line and data rows", path)
@@ -111,7 +112,7 @@ def read_frame(
         "quoting": csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
         "skipinitialspace": quoted,
         "encoding": "utf-8-sig",
-        "encoding_errors": "replace",
+        "encoding_errors": "strict",
     }
     try:
         dtype: object = str
@@ -122,5 +123,11 @@ def read_frame(
     except (ValueError, pd.errors.ParserError) as error:  # ParserError is a ValueError
         raise DataError(f"cannot parse as {sep!r}-separated text: {error}", path) from None
     frame.columns = [str(c) for c in frame.columns]
+    names = [str(c) for c in pd.read_csv(io.BytesIO(data), nrows=1, header=None, dtype=str,
+                                         keep_default_na=False, **options).iloc[0]]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # pandas would rename the second copy ("a.1") and a column would be lost
+        raise DataError(f"the header names column(s) {', '.join(repeated)} twice", path,
+                        int(records.lines[0]))
     lines = records.lines[1:] if len(frame) == len(records.lines) - 1 else None
     return Table(frame, int(records.lines[0]), lines)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 from pretrec.data.io.movielens import is_movielens_folder
 from pretrec.errors import DataError
 
@@ -16,8 +18,6 @@ SUFFIXES = {
     ".inter": "atomic",
 }
 SNIFF_LINES = 50
-
-
 def detect_format(path: str | Path) -> str:
     """The reader name for `path`.
 
@@ -44,24 +44,35 @@ def detect_format(path: str | Path) -> str:
         )
     if path.suffix.lower() in SUFFIXES:
         return SUFFIXES[path.suffix.lower()]
-    rows = _first_rows(path)
+    rows, lines = _first_rows(path)
     if not rows:
         raise DataError("empty file", path)
-    widths = {len(row) for row in rows}
+    widths = np.array([len(row) for row in rows])
     repeats = any(a[0] == b[0] for a, b in pairwise(rows))
-    if len(widths) == 1 and widths.pop() in (2, 3, 4) and repeats:
-        return "pairs"
+    common = int(np.bincount(widths).argmax())
+    if common in (2, 3, 4) and repeats:
+        odd = np.flatnonzero(widths != common)
+        if len(odd) and len(odd) <= len(rows) // 10:  # a pairs file with a malformed line
+            row = int(odd[0])
+            raise DataError(f"{widths[row]} fields where the other lines have {common} "
+                            f"(user item [rating [timestamp]]); give --format seq if every line "
+                            f"is a user's item sequence", path, int(lines[row]))
+        if not len(odd):
+            return "pairs"
     return "seq"
 
 
-def _first_rows(path: Path) -> list[list[bytes]]:
-    """Tokens of the first SNIFF_LINES non-empty lines (reads no further)."""
+def _first_rows(path: Path) -> tuple[list[list[bytes]], list[int]]:
+    """Tokens of the first SNIFF_LINES non-empty lines and their 1-based line numbers (reads
+    no further)."""
     rows: list[list[bytes]] = []
+    lines: list[int] = []
     with path.open("rb") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             tokens = line.split()
             if tokens:
                 rows.append(tokens)
+                lines.append(number)
                 if len(rows) == SNIFF_LINES:
                     break
-    return rows
+    return rows, lines

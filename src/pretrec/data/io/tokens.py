@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pretrec.data.io.encoding import check_text
 from pretrec.errors import DataError
 
 _SPACE, _TAB, _CR, _NEWLINE = 32, 9, 13, 10
@@ -65,7 +66,7 @@ def scan(path: Path) -> TokenFile:
     """Read `path` and locate its tokens; DataError when it is a folder or holds no tokens."""
     if path.is_dir():
         raise DataError("expected a file, got a directory", path)
-    data = path.read_bytes()
+    data = check_text(path)
     if data.startswith(_BOM):  # blank it out in place so byte offsets stay valid
         data = b"   " + data[3:]
     buf = np.frombuffer(data, dtype=np.uint8)
