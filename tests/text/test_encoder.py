@@ -133,3 +133,19 @@ def test_packaged_minilm_loads_offline_and_matches_sentence_transformers(tmp_pat
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
     similar = ours @ encoder.encode(["Toy Story, an animated film", "a crime thriller"]).T
     assert similar[0, 0] > similar[0, 1] and similar[1, 1] > similar[1, 0]
+
+
+def test_the_cache_key_changes_when_any_byte_of_the_weights_changes(tmp_path: Path) -> None:
+    """A byte past the first MiB, size unchanged: the old key (size + first MiB) missed it."""
+    from pretrec.text.model_folder import fingerprint
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"hidden_size": 8}')
+    weights = folder / "model.safetensors"
+    data = bytearray(np.random.default_rng(0).bytes(3 << 20))
+    weights.write_bytes(bytes(data))
+    before = fingerprint(folder)
+    data[(2 << 20) + 5] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    assert fingerprint(folder) != before
