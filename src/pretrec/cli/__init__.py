@@ -117,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--format", choices=["table", "json"], default="table")
     recommend.set_defaults(handler=commands.recommend)
 
+    plot = sub.add_parser("plot", help="training curves and a results chart of runs, as a PNG")
+    plot.add_argument("runs", nargs="+", help="run folders (a multi-seed folder: its seeds)")
+    plot.add_argument("--output", required=True, help="the .png to write")
+    plot.add_argument("--metric", default="ndcg@10",
+                      help="test metric of the chart (default ndcg@10)")
+    plot.set_defaults(handler=commands.plot)
+
     describe = sub.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")

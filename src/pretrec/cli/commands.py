@@ -251,6 +251,13 @@ def recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def plot(args: argparse.Namespace) -> int:
+    from pretrec.pipeline.plots import plot_runs
+
+    print(f"wrote {plot_runs(args.runs, args.output, args.metric)}")
+    return 0
+
+
 def describe(args: argparse.Namespace) -> int:
     from pretrec.data.stats import describe as statistics
 
