@@ -107,6 +107,12 @@ def fit_and_evaluate(
         }
     test = Evaluator(split, "test", protocol, progress=progress)(model.score)
     warn_repeats(test.counts, protocol)
+    unseen = test.counts.get("targets_on_items_unseen_in_train", 0)
+    if unseen:
+        log.warning("%d of %d test targets are items with no training event: a model that "
+                    "scores items by id cannot rank them high (reports count them: "
+                    "counts.targets_on_items_unseen_in_train)", unseen,
+                    test.counts.get("targets", 0))
     groups = {name: e.metrics
               for name, e in evaluate_groups(model.score, split, "test", protocol).items()}
     training = {}
