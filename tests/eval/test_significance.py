@@ -181,11 +181,6 @@ def test_compare_runs_tests_every_shared_metric_in_name_then_k_order(tmp_path: P
     assert [c.metric for c in chosen] == ["ndcg@5"]
 
 
-@pytest.mark.xfail(
-    raises=KeyError, strict=True,
-    reason="compare_runs lets a KeyError escape for a metric a run lacks (pretrec compare "
-    "--metric typo): errors.py wants a PretrecError naming the known metrics",
-)
 def test_compare_runs_refuses_a_metric_absent_from_the_runs(tmp_path: Path) -> None:
     """Asking for a metric neither run saved is a user error with a clear message."""
     write_run(tmp_path / "a", [1, 2, 3], [0.1, 0.2, 0.3])
@@ -202,11 +197,6 @@ def test_run_folders_refuses_an_empty_side() -> None:
         compare_runs([], [])
 
 
-@pytest.mark.xfail(
-    raises=FileNotFoundError, strict=True,
-    reason="a run folder without per_user.npz (or a mistyped path) escapes as numpy's "
-    "FileNotFoundError, which the CLI does not catch; errors.py wants a PretrecError",
-)
 def test_compare_runs_refuses_a_folder_without_per_user_values(tmp_path: Path) -> None:
     """A folder with a report but no per-user file is a user error naming the folder."""
     Report(model="m", metrics={"ndcg@10": 0.5}, dataset={}, split={}, protocol={}, seed=0,

@@ -37,6 +37,11 @@ class Interactions:
     weights: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        for name in ("users", "items"):
+            values = np.asarray(getattr(self, name))
+            if values.dtype.kind == "f" and not np.array_equal(values, np.round(values)):
+                raise DataError(f"{name[:-1]} index must be a whole number; got "
+                                f"{values[values != np.round(values)][0]}")
         object.__setattr__(self, "users", np.ascontiguousarray(self.users, dtype=np.int64))
         object.__setattr__(self, "items", np.ascontiguousarray(self.items, dtype=np.int64))
         n = len(self.users)

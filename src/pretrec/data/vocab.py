@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pretrec.errors import DataError
 from pretrec.files import write_text
 
 
@@ -20,7 +21,13 @@ class Vocab:
         self.raw_ids = np.asarray([str(r) for r in raw_ids], dtype=object)
         self._index = {raw: i for i, raw in enumerate(self.raw_ids)}
         if len(self._index) != len(self.raw_ids):
-            raise ValueError("vocabulary raw ids must be unique")
+            seen, twice = set(), None
+            for raw in self.raw_ids:
+                if raw in seen:
+                    twice = raw
+                    break
+                seen.add(raw)
+            raise DataError(f"vocabulary raw ids must be unique; {twice!r} appears twice")
 
     @classmethod
     def encode(cls, raw: Sequence | np.ndarray) -> tuple[Vocab, np.ndarray]:

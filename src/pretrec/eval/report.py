@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from pretrec.errors import PretrecError
 from pretrec.files import atomic_path, write_text
 
 REPORT_FILE = "report.json"
@@ -98,7 +99,11 @@ class Report:
 
 def load_per_user(directory: str | Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(users, metric -> per-user values) saved beside a report."""
-    with np.load(Path(directory) / PER_USER_FILE) as data:
+    path = Path(directory) / PER_USER_FILE
+    if not path.is_file():
+        raise PretrecError(f"{directory} holds no {PER_USER_FILE}: not the folder of one run "
+                           f"evaluated by pretrec run (a multi-seed folder's seeds are seed-N/)")
+    with np.load(path) as data:
         arrays = {key: data[key] for key in data.files}
     return arrays.pop("users"), arrays
 

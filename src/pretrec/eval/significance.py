@@ -63,7 +63,13 @@ def compare_runs(run_a: Runs, run_b: Runs, metrics: list[str] | None = None) -> 
             f"the runs evaluated different users ({len(users_a)} vs {len(users_b)}, "
             f"{len(shared)} shared): were they made on the same split?"
         )
-    names = metrics or sorted(set(values_a) & set(values_b), key=_metric_order)
+    shared_metrics = set(values_a) & set(values_b)
+    missing = [m for m in metrics or [] if m not in shared_metrics]
+    if missing:
+        known = ", ".join(sorted(shared_metrics, key=_metric_order))
+        raise PretrecError(f"metric(s) {', '.join(missing)} not saved by both runs; they have: "
+                           f"{known}")
+    names = metrics or sorted(shared_metrics, key=_metric_order)
     return [paired_test(values_a[m][index_a], values_b[m][index_b], m) for m in names]
 
 
