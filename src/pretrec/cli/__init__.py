@@ -29,6 +29,8 @@ from pretrec.finetune.strategies import STRATEGIES
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.INFO if getattr(args, "verbose", False) else logging.WARNING
+    if args.log_level:
+        level = getattr(logging, args.log_level.upper())
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     if getattr(args, "quiet", False) is False and not sys.stderr.isatty():
         args.quiet = True  # progress bars are for terminals, not log files
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show the Python traceback of an error instead of one line")
     parser.add_argument("--version", action="version", version=f"pretrec {__version__}")
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
+                        help="what goes to stderr (default warning; --verbose is info)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="train, select on validation, evaluate once on test")
