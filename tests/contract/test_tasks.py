@@ -127,3 +127,10 @@ def test_an_epoch_covers_the_training_split(name: str, tasks) -> None:
         assert sum(len(b.users) for b in batches) == train.csr.nnz  # deduplicated pairs
     else:
         assert sum(len(b.users) for b in batches) == len(train)
+
+
+@pytest.mark.parametrize("name", TASK_NAMES)
+def test_a_known_batch_count_is_the_epochs_batch_count(name: str, tasks) -> None:
+    _, task, _ = tasks(name)
+    count = task.n_batches(16)
+    assert count is None or count == len(list(task.batches(16, np.random.default_rng(0))))

@@ -55,6 +55,9 @@ class PretrainTask(Task):
         self.views = AugmentedViewsTask(train, config, n_items)
         self.heads = heads
 
+    def n_batches(self, batch_size: int) -> int:
+        return self.views.n_batches(batch_size)
+
     def modules(self) -> list[nn.Module]:
         return [self.heads] if self.heads is not None else []
 

@@ -30,6 +30,10 @@ class Task(ABC):
     def loss(self, model: Any, batch: Any) -> dict[str, torch.Tensor]:
         """Named scalar losses of `model` on `batch`."""
 
+    def n_batches(self, batch_size: int) -> int | None:
+        """Batches in one epoch, when known in advance (a progress bar's total); else None."""
+        return None
+
     def modules(self) -> list[nn.Module]:
         """Training-only modules optimised alongside the model (none by default)."""
         return []

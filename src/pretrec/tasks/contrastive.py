@@ -65,6 +65,9 @@ class ViewsTask(Task):
         self.weight, self.temperature, self.similarity = (config.contrastive_weight,
                                                           config.temperature, config.similarity)
 
+    def n_batches(self, batch_size: int) -> int:
+        return self.next_item.n_batches(batch_size)
+
     def loss(self, model: Any, batch: ViewsBatch) -> dict[str, torch.Tensor]:
         """{"ce": next-item cross-entropy, "contrastive": weighted InfoNCE between the views}."""
         result = {"ce": next_item_loss(model, batch, self.length_groups, self.next_item.candidates)}

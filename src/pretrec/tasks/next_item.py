@@ -50,6 +50,10 @@ class NextItemTask(Task):
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[SequenceBatch]:
         return next_item_batches(self.histories, batch_size, self.max_len, rng, self.bucket)
 
+    def n_batches(self, batch_size: int) -> int:
+        users = int((self.histories.lengths() >= 2).sum())  # the users with a next item
+        return -(-users // batch_size)
+
     def loss(self, model: Any, batch: SequenceBatch) -> dict[str, torch.Tensor]:
         return {"ce": next_item_loss(model, batch, self.length_groups, self.candidates)}
 

@@ -37,6 +37,9 @@ class BPRTask(Task):
                 negatives=torch.from_numpy(negatives[start:stop]),
             )
 
+    def n_batches(self, batch_size: int) -> int:
+        return -(-self.train.csr.nnz // batch_size)
+
     def loss(self, model: Any, batch: PairBatch) -> dict[str, torch.Tensor]:
         user = model.user_embedding(batch.users)  # (B, d)
         positive = model.item_embedding(batch.positives)  # (B, d)

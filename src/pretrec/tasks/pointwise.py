@@ -68,6 +68,11 @@ class PointwiseTask(Task):
             return item_grouped_batches(self.train, self.items_per_batch, rng)
         return rating_batches(self.train, batch_size, rng)
 
+    def n_batches(self, batch_size: int) -> int:
+        if self.items_per_batch:
+            return -(-len(np.unique(self.train.items)) // self.items_per_batch)
+        return -(-len(self.train) // batch_size)
+
     def loss(self, model: Any, batch: RatingBatch) -> dict[str, torch.Tensor]:
         predicted = model.predict_tensor(batch.users, batch.items)
         if self.binary:

@@ -29,6 +29,9 @@ class ReconstructionTask(Task):
         for start in range(0, len(order), batch_size):
             yield IndexBatch(torch.from_numpy(order[start : start + batch_size]))
 
+    def n_batches(self, batch_size: int) -> int:
+        return -(-len(self.rated) // batch_size)
+
     def loss(self, model: Any, batch: IndexBatch) -> dict[str, torch.Tensor]:
         items = batch.index
         predicted = model.reconstruct(items)  # (B, n_users)

@@ -191,6 +191,7 @@ def _train(model: NeuralRecommender, task: Task, validator: Validator | None, co
         n_batches = 0
         bar = tqdm(
             task.batches(config.batch_size, rng),
+            total=task.n_batches(config.batch_size),
             desc=f"epoch {epoch + 1}/{config.epochs}",
             disable=not config.progress,
             leave=False,
