@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean reproduce
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+# One headline row of BENCHMARKS.md: make reproduce ROW=beauty/bsarec [SEEDS=0,1,2]
+SEEDS ?= 0,1,2
+reproduce: $(STAMP)
+	@test -f "configs/$(ROW).yaml" || { echo "usage: make reproduce ROW=DATASET/MODEL (a file configs/DATASET/MODEL.yaml)"; exit 2; }
+	$(VENV)/bin/pretrec run --config configs/$(ROW).yaml --seeds $(SEEDS) --output runs/reproduce/$(ROW) --overwrite
 
 bench: $(STAMP)
 	$(PY) bench/eval_speed.py
