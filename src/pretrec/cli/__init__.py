@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import torch
 
 from pretrec import __version__
-from pretrec.cli import commands
+from pretrec.cli import commands, tools
 from pretrec.data.split_by_name import SPLITS
 from pretrec.errors import PretrecError
 from pretrec.finetune.strategies import STRATEGIES
@@ -119,20 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     recommend.add_argument("--include-seen", action="store_true",
                            help="keep items the user already has (default: left out)")
     recommend.add_argument("--format", choices=["table", "json"], default="table")
-    recommend.set_defaults(handler=commands.recommend)
+    recommend.set_defaults(handler=tools.recommend)
 
     plot = sub.add_parser("plot", help="training curves and a results chart of runs, as a PNG")
     plot.add_argument("runs", nargs="+", help="run folders (a multi-seed folder: its seeds)")
     plot.add_argument("--output", required=True, help="the .png to write")
     plot.add_argument("--metric", default="ndcg@10",
                       help="test metric of the chart (default ndcg@10)")
-    plot.set_defaults(handler=commands.plot)
+    plot.set_defaults(handler=tools.plot)
 
     describe = sub.add_parser("describe", help="dataset statistics")
     describe.add_argument("--dataset", required=True)
     describe.add_argument("--format")
     describe.add_argument("--columns", help="table column roles, e.g. user=userId,item=movieId")
-    describe.set_defaults(handler=commands.describe)
+    describe.set_defaults(handler=tools.describe)
 
     demo = sub.add_parser("demo", help="run every baseline on the built-in synthetic data")
     demo.add_argument("--output", default="runs/demo")
@@ -143,14 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="list registered models, or one model's options")
     models.add_argument("name", nargs="?", help="a model name (any case): list its options")
-    models.set_defaults(handler=commands.models)
+    models.set_defaults(handler=tools.models)
 
     compare = sub.add_parser("compare", help="paired significance test between two runs")
     compare.add_argument("run_a",
                          help="run folder, or comma-separated folders (seeds: per-user mean)")
     compare.add_argument("run_b", help="the same for the other side")
     compare.add_argument("--metric", action="append", help="metric(s) to compare (default: all)")
-    compare.set_defaults(handler=commands.compare)
+    compare.set_defaults(handler=tools.compare)
     return parser
 
 
