@@ -18,6 +18,7 @@ from safetensors.torch import load_file, save_file
 from pretrec.config import Config
 from pretrec.data.sequences import UserHistories
 from pretrec.data.vocab import Vocab
+from pretrec.device import on_host
 from pretrec.errors import ConfigError, PretrecError
 from pretrec.files import atomic_path, check_complete, write_text
 from pretrec.models import MODELS
@@ -29,10 +30,6 @@ MODEL_WEIGHTS = "model.safetensors"
 MODEL_META = "model.json"
 ITEM_TEXT = "item_text.json"
 HISTORIES = "histories.npz"
-
-
-def _contiguous(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    return {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
 
 
 def save_model(
@@ -48,7 +45,7 @@ def save_model(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with atomic_path(directory / MODEL_WEIGHTS) as partial:
-        save_file(_contiguous(model.state()), partial)
+        save_file(on_host(model.state()), partial)
     meta = {
         "model": model_name,
         "config": model.config.to_dict(),

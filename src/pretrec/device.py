@@ -13,6 +13,11 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def on_host(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Detached, contiguous CPU copies of `tensors` (what safetensors writes)."""
+    return {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
+
+
 def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
     """bf16 when `setting` asks for it (or 'auto' on a bf16-capable GPU), else None (fp32)."""
     if setting == "bf16":

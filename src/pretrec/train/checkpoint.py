@@ -12,14 +12,12 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from pretrec.device import on_host
 from pretrec.errors import PretrecError
+from pretrec.files import atomic_path, write_text
 
 TRAINER_TENSORS = "trainer.safetensors"
 TRAINER_META = "trainer.json"
-
-
-def _contiguous(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    return {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
 
 
 def save_trainer_state(
@@ -44,13 +42,14 @@ def save_trainer_state(
         for slot, value in slots.items():
             tensors[f"optim.{param_id}.{slot}"] = torch.as_tensor(value)
     tensors["torch_rng"] = torch.get_rng_state()
-    save_file(_contiguous(tensors), directory / TRAINER_TENSORS)
+    with atomic_path(directory / TRAINER_TENSORS) as partial:
+        save_file(on_host(tensors), partial)
     meta = {
         "progress": progress,
         "param_groups": optimizer_state["param_groups"],
         "numpy_rng": rng.bit_generator.state,
     }
-    (directory / TRAINER_META).write_text(json.dumps(meta, default=_json_default))
+    write_text(directory / TRAINER_META, json.dumps(meta, default=_json_default))
 
 
 def load_trainer_state(
