@@ -14,9 +14,15 @@ Time to quality: target = min(best valid NDCG@10 of each side); per side, the cu
 training seconds up to the first epoch whose valid NDCG@10 reaches the target, plus one
 full-ranking validation pass (the median of that side's passes).
 
-Protocol: by default RecBole's full-ranking evaluation is given pretrec's masking (the user's
-context items other than the target scored -inf); RecBole alone masks nothing for sequential
-models (`--recbole-masking native`). Ties: pretrec counts tied items as ranked above the target,
+Protocol: by default RecBole's full-ranking evaluation is given pretrec's masking (every context
+item of the user scored -inf, a target that repeats one included); RecBole alone masks nothing
+for sequential models (`--recbole-masking native`).
+
+The peer at its best: importing RecBole's model package switches torch anomaly detection on for
+the whole process (../shared/PEERS.md), which slows its training about 2.4x. The driver switches
+it off again after the imports (`--recbole-anomaly on` keeps it, to measure the difference) and
+both sides record `torch.is_anomaly_enabled()` (RecBole's with every epoch).
+Ties: pretrec counts tied items as ranked above the target,
 RecBole ranks by `torch.topk` order. The file exceeds 300 lines because the driver lives in it.
 
 usage: python bench/peer_recbole.py ../shared/data/seq/Beauty.txt --epochs 200 --patience 10 \
@@ -132,6 +138,7 @@ def run_recbole(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
         }
         spec = {"dataset": name, "inter": str(inter), "config": config, "threads": args.threads,
                 "max_seconds": args.max_seconds, "masking": args.recbole_masking,
+                "anomaly_detection": args.recbole_anomaly == "on",
                 "output": str(work_dir / "result.json")}
         (work_dir / "spec.json").write_text(json.dumps(spec))
         # TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD: torch>=2.6 refuses RecBole's checkpoints otherwise
@@ -172,7 +179,7 @@ def run_pretrec(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
         report.timings["fit_seconds"] >= args.max_seconds
     return {
         "framework": "pretrec", "version": pretrec.__version__, "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
+        "threads": torch.get_num_threads(), "anomaly_enabled": torch.is_anomaly_enabled(),
         "epochs": [{"epoch": r["epoch"], "train_seconds": r["time/train_seconds"],
                     "valid_seconds": r["time/valid_seconds"], "valid_ndcg@10": r[f"valid/{METRIC}"]}
                    for r in history],
@@ -283,6 +290,9 @@ def main() -> None:
     parser.add_argument("--recbole-masking", choices=("pretrec", "native"), default="pretrec",
                         help="'pretrec': RecBole's ranking masks context items as pretrec's does; "
                              "'native': RecBole's own (nothing masked for sequential models)")
+    parser.add_argument("--recbole-anomaly", choices=("off", "on"), default="off",
+                        help="torch anomaly detection in the RecBole process: 'off' (the peer at "
+                             "its best) or 'on' (as importing RecBole leaves it)")
     parser.add_argument("--hidden-size", type=int, default=64)
     parser.add_argument("--n-layers", type=int, default=2)
     parser.add_argument("--n-heads", type=int, default=2)
@@ -321,7 +331,7 @@ def main() -> None:
 
 def context_masks(spec: dict[str, Any], dataset: Any) -> dict[str, tuple[Any, Any]]:
     """Per RecBole user id, the items pretrec masks: valid -> the training items, test -> those and
-    the valid item; the target itself is never masked. As CSR (offsets, items) tensors."""
+    the valid item, a target among them included. As CSR (offsets, items) tensors."""
     import numpy as np
     import torch
 
@@ -340,7 +350,7 @@ def context_masks(spec: dict[str, Any], dataset: Any) -> dict[str, tuple[Any, An
             if len(items) >= 3:
                 ids = np.array([item_ids[i] for i in items[: len(items) - held_out]],
                                dtype=np.int64)
-                lists[user_ids[user]] = np.setdiff1d(ids, [item_ids[items[len(items) - held_out]]])
+                lists[user_ids[user]] = np.unique(ids)
         offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])])
         masks[part] = (torch.from_numpy(offsets), torch.from_numpy(np.concatenate(lists)))
     return masks
@@ -361,6 +371,10 @@ def recbole_driver(spec_path: Path) -> None:
     from recbole.model.sequential_recommender import SASRec
     from recbole.trainer import Trainer
     from recbole.utils import init_seed
+
+    # the model package import above switched anomaly detection on for the process
+    anomaly_at_import = torch.is_anomaly_enabled()
+    torch.autograd.set_detect_anomaly(spec["anomaly_detection"])
 
     class DeadlineReached(Exception):
         pass
@@ -388,7 +402,8 @@ def recbole_driver(spec_path: Path) -> None:
 
             loss = super()._train_epoch(train_data, epoch_idx, counted, show_progress)
             self.history.append({"epoch": epoch_idx + 1, "train_seconds": time.perf_counter() - now,
-                                 "batches": batches, "loss": loss / max(batches, 1)})
+                                 "batches": batches, "loss": loss / max(batches, 1),
+                                 "anomaly_enabled": torch.is_anomaly_enabled()})
             return loss
 
         def _valid_epoch(self, valid_data, show_progress=False):
@@ -448,6 +463,8 @@ def recbole_driver(spec_path: Path) -> None:
         "framework": "recbole", "version": recbole.__version__, "torch": torch.__version__,
         "pandas": pandas.__version__,
         "threads": torch.get_num_threads(), "masking": spec["masking"], "epochs": history,
+        "anomaly_enabled_at_import": anomaly_at_import,
+        "anomaly_enabled": torch.is_anomaly_enabled(),
         "best_epoch": best["epoch"], "best_valid_ndcg@10": best["valid_ndcg@10"],
         "batches_per_epoch": history[0]["batches"], "train_samples": len(train_data._dataset),
         "valid_users": len(valid_data._dataset), "test_users": len(test_data._dataset),
