@@ -1,9 +1,10 @@
 """Dataset filters: deduplicate, k-core, rating threshold. Each takes and returns a Dataset.
 
 All of them go through `compact`, which drops rows, then the users and items left without rows,
-and renumbers what remains (vocabularies, item side data, user features and pre-split parts
-re-aligned). Users and items that had no rows to begin with (e.g. cold-start items listed only
-in an item file) are kept by every filter except `k_core`, whose thresholds they fail.
+and renumbers what remains (vocabularies, item side data, user features, pre-split parts and
+the knowledge graph re-aligned). Users and items that had no rows to begin with (e.g. cold-start
+items listed only in an item file) are kept by every filter except `k_core`, whose thresholds
+they fail.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def compact(
             with a kept row plus those that had no row at all. Rows of dropped entities go too.
 
     Pre-split parts are taken to be the interactions' rows in order (train, valid, test), as
-    `load_dataset` builds them.
+    `load_dataset` builds them. A knowledge graph keeps every triple: the kept items stay its
+    first entities and dropped items become plain entities (`KnowledgeGraph.keep_items`).
     """
     inter = dataset.interactions
     keep_rows = np.asarray(keep_rows, dtype=bool)
@@ -95,6 +97,7 @@ def compact(
     user_features = dataset.user_features
     if user_features is not None:
         user_features = {k: v[keep_users] for k, v in user_features.items()}
+    graph = dataset.knowledge_graph
     return Dataset(
         interactions=_remap(inter, keep_rows, users, items),
         user_vocab=Vocab(dataset.user_vocab.raw_ids[keep_users]),
@@ -103,6 +106,7 @@ def compact(
         item_side=item_side,
         user_features=user_features,
         presplit=presplit,
+        knowledge_graph=None if graph is None else graph.keep_items(keep_items),
     )
 
 

@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from pretrec.data.knowledge_graph import KnowledgeGraph
 from pretrec.data.vocab import Vocab
 from pretrec.errors import DataError
 
@@ -144,7 +145,8 @@ class ItemSide:
 class Dataset:
     """Interactions plus the vocabularies and side data that give them meaning.
 
-    `presplit` holds the (train, valid, test) parts when the source came already split.
+    `presplit` holds the (train, valid, test) parts when the source came already split;
+    `knowledge_graph` an item knowledge graph whose first `n_items` entities are the items.
     """
 
     interactions: Interactions
@@ -154,6 +156,13 @@ class Dataset:
     item_side: ItemSide | None = None
     user_features: dict[str, np.ndarray] | None = None
     presplit: tuple[Interactions, Interactions, Interactions] | None = None
+    knowledge_graph: KnowledgeGraph | None = None
+
+    def __post_init__(self) -> None:
+        graph = self.knowledge_graph
+        if graph is not None and graph.n_items != self.interactions.n_items:
+            raise DataError(f"the knowledge graph links {graph.n_items} items, the "
+                            f"interactions have {self.interactions.n_items}")
 
     @classmethod
     def from_interactions(cls, interactions: Interactions, name: str = "dataset") -> Dataset:

@@ -32,4 +32,7 @@ def describe(dataset: Dataset) -> dict[str, object]:
         }
     if dataset.presplit is not None:
         stats["presplit train/valid/test"] = " / ".join(str(len(p)) for p in dataset.presplit)
+    if dataset.knowledge_graph is not None:
+        graph = dataset.knowledge_graph.describe()
+        stats |= {f"kg {key}": graph[key] for key in ("entities", "relations", "triples")}
     return stats
