@@ -190,13 +190,13 @@ def test_error_rows_of_parquet_and_presplit(tmp_path: Path) -> None:
     write(tmp_path, "test.txt", "0 2\n1 2.5\n")
     assert "test.txt, line 2: expected an integer id, got '2.5'" in error_of(tmp_path)
     assert sorted(FORMATS) == sorted(
-        ["seq", "pairs", "presplit", "atomic", "movielens", "csv", "tsv", "parquet"]
+        ["seq", "pairs", "presplit", "kg", "atomic", "movielens", "csv", "tsv", "parquet"]
     )
 
 
 REAL = [  # path under shared/data, users, items, interactions (from its README)
     ("seq/Beauty.txt", 22_363, 12_101, 198_502),
-    ("seq/ml-1m.txt", 6_040, 3_416, 993_059),
+    ("seq/ml-1m.txt", 6_040, 3_416, 999_611),  # the original SASRec file (README)
     ("text/ml-100k", 943, 1_682, 100_000),
     ("text/ml-latest-small/ratings.csv", 610, 9_724, 100_836),
     ("text/ml-latest-small", 610, 9_742, 100_836),  # movies.csv adds 18 never-rated movies

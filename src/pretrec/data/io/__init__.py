@@ -5,8 +5,9 @@
 
 Formats: ``seq`` (user item item ...), ``pairs`` (user item [rating [timestamp]]), ``atomic``
 (RecBole .inter/.item/.user), ``movielens`` (ratings.csv + movies.csv [+ tags.csv]), ``csv`` /
-``tsv`` / ``parquet`` (header + column roles) and ``presplit`` (folder with train/valid/test seq
-files). Malformed input raises `DataError` naming
+``tsv`` / ``parquet`` (header + column roles), ``presplit`` (folder with train/valid/test seq
+files) and ``kg`` (the KGCN music folder: events, artist -> entity links, knowledge graph
+triples; fills `Dataset.knowledge_graph`). Malformed input raises `DataError` naming
 the file, the line and what was expected.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from pretrec.data.interactions import Dataset
 from pretrec.data.io.atomic import load_atomic
+from pretrec.data.io.kg import load_kg
 from pretrec.data.io.movielens import load_movielens
 from pretrec.data.io.pairs import load_pairs
 from pretrec.data.io.presplit import load_presplit
@@ -35,6 +37,7 @@ READERS: dict[str, Reader] = {
     "seq": lambda path, columns, name: load_seq(path, name),
     "pairs": lambda path, columns, name: load_pairs(path, name),
     "presplit": lambda path, columns, name: load_presplit(path, name),
+    "kg": lambda path, columns, name: load_kg(path, name),
     "atomic": load_atomic,
     "movielens": load_movielens,
     "csv": load_csv,
@@ -54,7 +57,7 @@ def load_dataset(
     """Read `path` into a Dataset.
 
     Args:
-        path: a file, or a folder for the `atomic` and `presplit` formats.
+        path: a file, or a folder for the `atomic`, `movielens`, `presplit` and `kg` formats.
         format: one of FORMATS; detected from the path and first lines when None.
         columns: role ("user", "item", "rating", "timestamp") -> column name, for tables and
             atomic files; roles left out are guessed from common column names.

@@ -20,6 +20,7 @@ from pretrec.data.io.encoding import check_text
 from pretrec.errors import DataError
 
 _NEWLINE, _QUOTE = 10, 34
+_SEPARATORS = {"\t": "tab", ",": "comma", ";": "semicolon"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,3 +132,45 @@ def read_frame(
                         int(records.lines[0]))
     lines = records.lines[1:] if len(frame) == len(records.lines) - 1 else None
     return Table(frame, int(records.lines[0]), lines)
+
+
+def read_fixed(path: Path, sep: str, layout: tuple[str, ...], what: str) -> Table:
+    """A delimited file without a header whose every non-blank record has the fields `layout`
+    names; all cells are text, quotes are plain characters.
+
+    `what` describes the file for the missing/empty messages ("the artist -> entity links").
+    DataError for a missing or empty file and for the first record with another field count.
+    The Table's `header_line` is 0 (there is none); a header, if any, is the first row.
+    """
+    if not path.exists():
+        raise DataError(f"missing file: expected {what}", path)
+    if path.is_dir():
+        raise DataError("expected a file, got a directory", path)
+    data = check_text(path)
+    records = scan_records(data, sep, quoted=False)
+    fields = " ".join(layout)
+    if not len(records.lines):
+        raise DataError(f"empty file: expected {what}, one '{fields}' per line", path)
+    wrong = np.flatnonzero(records.fields != len(layout))
+    if len(wrong):
+        record = int(wrong[0])
+        raise DataError(
+            f"expected {len(layout)} {_SEPARATORS.get(sep, repr(sep))}-separated fields "
+            f"({fields}), got "
+            f"{records.fields[record]}", path, int(records.lines[record]),
+        )
+    # lines scan_records calls blank (only whitespace, e.g. a lone separator) are skipped by
+    # number so that data rows and records correspond one to one
+    n_lines = data.count(b"\n") + 1
+    skipped = np.setdiff1d(np.arange(1, n_lines + 1), records.lines) - 1
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, header=None, names=list(layout),
+                            dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE,
+                            skiprows=set(skipped.tolist()), encoding="utf-8-sig",
+                            skip_blank_lines=False)
+    except (ValueError, pd.errors.ParserError) as error:
+        raise DataError(f"cannot parse as {sep!r}-separated text: {error}", path) from None
+    if len(frame) != len(records.lines):
+        raise DataError(f"read {len(frame)} rows from {len(records.lines)} records; cannot "
+                        f"tell which line is which", path)
+    return Table(frame, 0, records.lines)

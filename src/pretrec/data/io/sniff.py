@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pretrec.data.io.kg import is_kg_folder
 from pretrec.data.io.movielens import is_movielens_folder
 from pretrec.errors import DataError
 
@@ -18,11 +19,14 @@ SUFFIXES = {
     ".inter": "atomic",
 }
 SNIFF_LINES = 50
+
+
 def detect_format(path: str | Path) -> str:
     """The reader name for `path`.
 
     A folder with train.txt and test.txt is `presplit`; a folder holding a `.inter` file is
-    `atomic`; one with ratings.csv and movies.csv is `movielens`; a file suffix
+    `atomic`; one with ratings.csv and movies.csv is `movielens`; one with kg.txt and
+    item_index2entity_id.txt is `kg`; a file suffix
     .inter/.csv/.tsv/.parquet names its format. Otherwise the first 50 non-empty lines decide: all
     with the same 2-4 tokens and a user (first token) repeated on consecutive lines is `pairs`,
     anything else `seq`.
@@ -37,9 +41,11 @@ def detect_format(path: str | Path) -> str:
             return "atomic"
         if is_movielens_folder(path):
             return "movielens"
+        if is_kg_folder(path):
+            return "kg"
         raise DataError(
-            "cannot detect the format of a folder without train.txt+test.txt, a .inter file"
-            " or ratings.csv+movies.csv",
+            "cannot detect the format of a folder without train.txt+test.txt, a .inter file,"
+            " ratings.csv+movies.csv or kg.txt+item_index2entity_id.txt",
             path,
         )
     if path.suffix.lower() in SUFFIXES:
