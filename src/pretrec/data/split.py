@@ -76,6 +76,16 @@ def position_from_end(inter: Interactions) -> np.ndarray:
     return result
 
 
+def random_position(inter: Interactions, seed: int) -> np.ndarray:
+    """For each row, a seeded random rank among its user's rows (0 .. count - 1, each once)."""
+    key = make_rng(seed).random(len(inter))
+    order = np.lexsort((key, inter.users))  # by user, then by the random key
+    ends = np.cumsum(np.bincount(inter.users, minlength=inter.n_users))
+    rank = np.empty(len(inter), dtype=np.int64)
+    rank[order] = ends[inter.users[order]] - 1 - np.arange(len(order))
+    return rank
+
+
 def leave_one_out(inter: Interactions, min_train: int = 1, drop_last: int = 0) -> Split:
     """Last event of each user -> test, second last -> valid, the rest -> train.
 
@@ -128,16 +138,7 @@ def user_ratio(
     to valid, so every user keeps at least one training event when fractions sum below 1.
     """
     _check_fractions(valid_fraction, test_fraction)
-    if by_time:
-        from_end = position_from_end(inter)
-    else:
-        # A random rank within each user: sort by (user, random key).
-        key = make_rng(seed).random(len(inter))
-        order = np.lexsort((key, inter.users))
-        counts = np.bincount(inter.users, minlength=inter.n_users)
-        ends = np.cumsum(counts)
-        from_end = np.empty(len(inter), dtype=np.int64)
-        from_end[order] = ends[inter.users[order]] - 1 - np.arange(len(order))
+    from_end = position_from_end(inter) if by_time else random_position(inter, seed)
     counts = inter.user_counts()[inter.users]
     n_test = np.floor(counts * test_fraction).astype(np.int64)
     n_valid = np.floor(counts * valid_fraction).astype(np.int64)
@@ -165,12 +166,31 @@ def random_ratio(
                   f"random ratio (valid {valid_fraction}, test {test_fraction}, seed {seed})")
 
 
-def presplit(dataset: Dataset) -> Split:
-    """The parts the source files came in."""
+def presplit(dataset: Dataset, valid_fraction: float = 0.0, seed: int = 0) -> Split:
+    """The parts the source files came in; with `valid_fraction` > 0, a validation part carved
+    from train.
+
+    Carving moves a seeded random floor(n * valid_fraction) of each user's n train events to
+    valid (as `user_ratio` counts), so every user keeps at least one train event; the moved rows
+    keep their file order. For files without a validation part (the LightGCN Gowalla split),
+    so that model selection never looks at test. DataError when the files already have one.
+    """
     if dataset.presplit is None:
         raise DataError(f"dataset '{dataset.name}' was not loaded from pre-split files")
+    if not 0 <= valid_fraction < 1:
+        raise DataError(f"valid_fraction must be in [0, 1), got {valid_fraction}")
     train, valid, test = dataset.presplit
-    return Split(train, valid, test, "pre-split files")
+    if valid_fraction == 0:
+        return Split(train, valid, test, "pre-split files")
+    if len(valid):
+        raise DataError(f"dataset '{dataset.name}' already has a validation part "
+                        f"({len(valid)} events); carve one only from files without it "
+                        f"(valid_fraction=0 keeps it)")
+    n_valid = np.floor(train.user_counts()[train.users] * valid_fraction).astype(np.int64)
+    to_valid = random_position(train, seed) < n_valid
+    return Split(train.select(~to_valid), train.select(to_valid), test,
+                 f"pre-split files, validation carved from train (random {valid_fraction:g} "
+                 f"of each user's train events; seed {seed})")
 
 
 def _check_fractions(valid_fraction: float, test_fraction: float) -> None:

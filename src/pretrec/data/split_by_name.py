@@ -3,11 +3,12 @@ loo, temporal, ratio, random, presplit or cold (`pretrec.data.split`, `pretrec.d
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 
 from pretrec.data.cold_start import cold_start_split
-from pretrec.data.interactions import Dataset
+from pretrec.data.interactions import Dataset, Interactions
 from pretrec.data.split import Split, leave_one_out, presplit, random_ratio, temporal, user_ratio
 from pretrec.errors import DataError
 
@@ -25,7 +26,7 @@ def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | st
         "temporal": temporal,
         "ratio": user_ratio,
         "random": random_ratio,
-        "presplit": lambda inter: presplit(dataset),
+        "presplit": functools.partial(_presplit, dataset),
         "cold": cold_start_split,
     }
     if name not in makers:
@@ -40,6 +41,12 @@ def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | st
     if "seed" in inspect.signature(maker).parameters:
         values["seed"] = seed
     return maker(dataset.interactions, **values)
+
+
+def _presplit(dataset: Dataset, inter: Interactions, valid_fraction: float = 0.0,
+              seed: int = 0) -> Split:
+    """`presplit` under make_split's calling convention (the interactions are not needed)."""
+    return presplit(dataset, valid_fraction, seed)
 
 
 def _number(key: str, value: float | str) -> float:
