@@ -91,3 +91,16 @@ def info_nce(first: torch.Tensor, second: torch.Tensor, temperature: float = 1.0
     similarity.fill_diagonal_(float("-inf"))  # a view is not its own negative or positive
     partner = torch.cat([torch.arange(batch, 2 * batch), torch.arange(batch)]).to(first.device)
     return F.cross_entropy(similarity, partner)
+
+
+def cross_view_info_nce(first: torch.Tensor, second: torch.Tensor,
+                        temperature: float) -> torch.Tensor:
+    """InfoNCE from one view to the other, as the graph methods use it (SGL, SimGCL, XSimGCL).
+
+    first, second: (B, H), row i of each the same node. Cosine similarity / temperature; each row
+    of `first` is classified against every row of `second`, its own being the target. Returns
+    the mean over B.
+    """
+    first, second = F.normalize(first, dim=-1), F.normalize(second, dim=-1)
+    logits = first @ second.T / temperature  # (B, B)
+    return F.cross_entropy(logits, torch.arange(len(first), device=first.device))

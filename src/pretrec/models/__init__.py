@@ -14,12 +14,16 @@ from pretrec.models.ease import EASE, EASEConfig
 from pretrec.models.ensemble import Ensemble, EnsembleConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
+from pretrec.models.lightgcn import LightGCN, LightGCNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
 from pretrec.models.sasrec import SASRec, SASRecConfig
+from pretrec.models.sgl import SGLConfig
+from pretrec.models.simgcl import SimGCLConfig
 from pretrec.models.text_mf import TextMF, TextMFConfig
 from pretrec.models.text_profile import TextProfile, TextProfileConfig
 from pretrec.models.text_sasrec import TextSASRec, TextSASRecConfig
+from pretrec.models.xsimgcl import XSimGCLConfig
 from pretrec.registry import Registry
 
 MODELS = Registry("model")
@@ -30,6 +34,14 @@ MODELS.register("text_profile", TextProfile, TextProfileConfig,
 MODELS.register("itemknn", ItemKNN, ItemKNNConfig, "item-based KNN, cosine with shrinkage")
 MODELS.register("ease", EASE, EASEConfig, "EASE closed-form item-item autoencoder (Steck 2019)")
 MODELS.register("bprmf", BPRMF, BPRMFConfig, "matrix factorisation trained with BPR loss")
+MODELS.register("lightgcn", LightGCN, LightGCNConfig,
+                "embeddings propagated over the user-item graph, BPR (He 2020)")
+MODELS.register("sgl", LightGCN, SGLConfig,
+                "LightGCN + InfoNCE between edge/node-dropout graph views (Wu 2021)")
+MODELS.register("simgcl", LightGCN, SimGCLConfig,
+                "LightGCN + InfoNCE between noise-perturbed propagations (Yu 2022)")
+MODELS.register("xsimgcl", LightGCN, XSimGCLConfig,
+                "LightGCN + InfoNCE between the final and one noisy layer, one pass (Yu 2023)")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig,
                 "biased matrix factorisation for ratings, squared error (Koren 2009)", "rating")
 MODELS.register("text_mf", TextMF, TextMFConfig,
@@ -70,4 +82,4 @@ MODELS.register("duorec", SASRec, DuoRecConfig,
 
 __all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity",
            "SASRec", "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec",
-           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer"]
+           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN"]

@@ -44,6 +44,10 @@ class BPRMF(NeuralRecommender):
         nn.init.normal_(self.user_embedding.weight, std=config.init_std)
         nn.init.normal_(self.item_embedding.weight, std=config.init_std)
 
+    def pair_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The user and item tables BPR scores pairs with."""
+        return self.user_embedding.weight, self.item_embedding.weight
+
     def score(self, batch: UserBatch) -> torch.Tensor:
         user = self.user_embedding(batch.user_tensor(self.device))  # (B, d)
         return user @ self.item_embedding.weight.T  # (B, n_items)

@@ -17,6 +17,7 @@ from pretrec.models.features import SideFeatures
 from pretrec.pretrain.task import PretrainTask, attribute_heads
 from pretrec.tasks.base import Task
 from pretrec.tasks.contrastive import AugmentedViewsTask, DropoutViewsTask, SameTargetViewsTask
+from pretrec.tasks.graph_contrastive import CrossLayerTask, GraphViewsTask, NoiseViewsTask
 from pretrec.tasks.next_item import ClozeTask, NextItemTask, trained_items
 from pretrec.tasks.pairwise import BPRTask
 from pretrec.tasks.pointwise import PointwiseTask
@@ -66,6 +67,11 @@ def text_pointwise(model: Any, train: Interactions, features: SideFeatures) -> T
 TASKS: dict[str, TaskMaker] = {
     "bprmf": lambda model, train, features: BPRTask(train, model.config.n_negatives,
                                                     model.config.l2),
+    "lightgcn": lambda model, train, features: BPRTask(train, model.config.n_negatives,
+                                                       model.config.l2),
+    "sgl": lambda model, train, features: GraphViewsTask(train, model.config),
+    "simgcl": lambda model, train, features: NoiseViewsTask(train, model.config),
+    "xsimgcl": lambda model, train, features: CrossLayerTask(train, model.config),
     "gru4rec": next_item,
     "sasrec": next_item,
     "bsarec": next_item,

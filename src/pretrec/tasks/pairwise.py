@@ -1,6 +1,8 @@
 """BPR (Rendle et al., UAI 2009): each training pair against `n_negatives` items the user has
 not interacted with, drawn uniformly and vectorised against the CSR; an L2 penalty on the
-embeddings a batch uses. The model exposes `user_embedding` and `item_embedding` tables."""
+embeddings a batch uses. The model exposes `pair_tables()` (the user and item tables that score
+pairs: its embeddings, or a graph model's propagated ones) and its layer-0 `user_embedding` and
+`item_embedding`, which the penalty applies to."""
 
 from __future__ import annotations
 
@@ -41,12 +43,20 @@ class BPRTask(Task):
         return -(-self.train.csr.nnz // batch_size)
 
     def loss(self, model: Any, batch: PairBatch) -> dict[str, torch.Tensor]:
-        user = model.user_embedding(batch.users)  # (B, d)
-        positive = model.item_embedding(batch.positives)  # (B, d)
-        negative = model.item_embedding(batch.negatives)  # (B, n_neg, d)
+        users, items = model.pair_tables()
+        return self.pair_losses(model, batch, users, items)
+
+    def pair_losses(self, model: Any, batch: PairBatch, users: torch.Tensor,
+                    items: torch.Tensor) -> dict[str, torch.Tensor]:
+        """BPR of the batch's pairs scored with the (n_users, d) and (n_items, d) tables, and
+        the L2 penalty on the layer-0 embeddings they came from."""
+        user, positive, negative = users[batch.users], items[batch.positives], \
+            items[batch.negatives]  # (B, d), (B, d), (B, n_neg, d)
         positive_scores = (user * positive).sum(-1)
         negative_scores = torch.einsum("bd,bnd->bn", user, negative)
+        penalised = (model.user_embedding(batch.users), model.item_embedding(batch.positives),
+                     model.item_embedding(batch.negatives))
         return {
             "bpr": losses.bpr(positive_scores, negative_scores),
-            "l2": self.l2 * losses.l2_penalty(user, positive, negative, batch_size=len(user)),
+            "l2": self.l2 * losses.l2_penalty(*penalised, batch_size=len(user)),
         }
