@@ -2,8 +2,8 @@
 
 One run, one machine, one data file, one split (leave-one-out by position), one metric
 definition; the two frameworks train one after the other, never at once. RecBole is installed
-from PyPI into its own venv `.peers/recbole` (see ../shared/PEERS.md) and runs in a subprocess:
-this same file, executed by that venv's python with `--recbole-driver SPEC`, is the driver.
+from PyPI into its own venv `.peers/recbole` (see ../shared/PEERS.md) and runs in a subprocess
+(`recbole_venv.py`, `recbole_driver.py`).
 
 What an epoch is: RecBole trains on every prefix of every training sequence as its own sample
 (`train_batch_size` prefixes per step); pretrec trains on one sequence per user, a target at
@@ -23,7 +23,7 @@ the whole process (../shared/PEERS.md), which slows its training about 2.4x. The
 it off again after the imports (`--recbole-anomaly on` keeps it, to measure the difference) and
 both sides record `torch.is_anomaly_enabled()` (RecBole's with every epoch).
 Ties: pretrec counts tied items as ranked above the target,
-RecBole ranks by `torch.topk` order. The file exceeds 300 lines because the driver lives in it.
+RecBole ranks by `torch.topk` order.
 
 usage: python bench/peer_recbole.py ../shared/data/seq/Beauty.txt --epochs 200 --patience 10 \
     --threads 2 --max-seconds 3600 [--only both] [--output runs/peers/recbole-Beauty.json]
@@ -38,17 +38,13 @@ import math
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PEER_VENV = ROOT / ".peers" / "recbole"
-PEER_PACKAGES = ("torch==2.13.0", "recbole==1.2.1", "numpy<2", "scipy<1.13", "setuptools<81")
+from recbole_venv import run_driver, write_pairs
+
 METRIC = "ndcg@10"
 
 # RecBole settings that fix the protocol; hyper-parameters come from the command line.
@@ -104,25 +100,25 @@ def epoch_sizes(sequences: dict[str, list[str]], batch_size: int,
     }
 
 
-def ensure_recbole() -> Path:
-    """The peer venv's python, installing RecBole into it first when it is missing."""
-    python = PEER_VENV / "bin" / "python"
-    if python.exists() and subprocess.run([python, "-c", "import recbole"],
-                                          capture_output=True).returncode == 0:
-        return python
-    print(f"installing RecBole into {PEER_VENV} (about 80 s, 1.5 GiB)", flush=True)
-    subprocess.run(["python3", "-m", "venv", PEER_VENV], check=True)
-    subprocess.run([PEER_VENV / "bin" / "pip", "install", "-q", *PEER_PACKAGES], check=True)
-    return python
+def context_pairs(sequences: dict[str, list[str]], held_out: int) -> list[tuple[str, str]]:
+    """(user, item) tokens of each user's context when the last `held_out` items are held out
+    (2: what validation masks, 1: what test masks); users of fewer than 3 items have none."""
+    return [(user, item) for user, items in sequences.items() if len(items) >= 3
+            for item in items[: len(items) - held_out]]
 
 
 def run_recbole(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
-    python = ensure_recbole()
     with tempfile.TemporaryDirectory(prefix="peer-recbole-") as work:
         work_dir = Path(work)
         name = "data"
         started = time.perf_counter()
-        inter = write_atomic(read_sequences(data_path), work_dir, name)
+        sequences = read_sequences(data_path)
+        write_atomic(sequences, work_dir, name)
+        masks = None
+        if args.recbole_masking == "pretrec":
+            masks = {part: str(write_pairs(work_dir / f"mask-{part}.tsv",
+                                           context_pairs(sequences, held_out)))
+                     for part, held_out in (("valid", 2), ("test", 1))}
         convert_seconds = time.perf_counter() - started
         config = {
             **RECBOLE_PROTOCOL,
@@ -136,20 +132,10 @@ def run_recbole(args: argparse.Namespace, data_path: Path) -> dict[str, Any]:
             # pretrec after `patience` validations without improvement: the same at patience - 1
             "stopping_step": max(args.patience - 1, 0),
         }
-        spec = {"dataset": name, "inter": str(inter), "config": config, "threads": args.threads,
-                "max_seconds": args.max_seconds, "masking": args.recbole_masking,
-                "anomaly_detection": args.recbole_anomaly == "on",
-                "output": str(work_dir / "result.json")}
-        (work_dir / "spec.json").write_text(json.dumps(spec))
-        # TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD: torch>=2.6 refuses RecBole's checkpoints otherwise
-        env = {**os.environ, "OMP_NUM_THREADS": str(args.threads),
-               "MKL_NUM_THREADS": str(args.threads), "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}
-        started = time.perf_counter()
-        subprocess.run([python, Path(__file__).resolve(), "--recbole-driver",
-                        work_dir / "spec.json"],
-                       cwd=work_dir, env=env, check=True)
-        result = json.loads((work_dir / "result.json").read_text())
-    result["wall_seconds"] = time.perf_counter() - started
+        spec = {"model": "SASRec", "dataset": name, "config": config, "threads": args.threads,
+                "max_seconds": args.max_seconds, "masks": masks,
+                "anomaly_detection": args.recbole_anomaly == "on"}
+        result = run_driver(spec, work_dir)
     result["convert_seconds"] = convert_seconds
     return result
 
@@ -326,157 +312,5 @@ def main() -> None:
     print(f"\nwrote {output}")
 
 
-# ---- the driver: runs inside .peers/recbole, imports RecBole only -------------------------------
-
-
-def context_masks(spec: dict[str, Any], dataset: Any) -> dict[str, tuple[Any, Any]]:
-    """Per RecBole user id, the items pretrec masks: valid -> the training items, test -> those and
-    the valid item, a target among them included. As CSR (offsets, items) tensors."""
-    import numpy as np
-    import torch
-
-    users: dict[str, list[str]] = {}
-    with open(spec["inter"]) as lines:
-        next(lines)
-        for line in lines:
-            user, item, _ = line.split("\t")
-            users.setdefault(user, []).append(item)
-    user_ids, item_ids = (dataset.field2token_id[dataset.uid_field],
-                          dataset.field2token_id[dataset.iid_field])
-    masks = {}
-    for part, held_out in (("valid", 2), ("test", 1)):
-        lists = [np.zeros(0, dtype=np.int64)] * dataset.user_num
-        for user, items in users.items():
-            if len(items) >= 3:
-                ids = np.array([item_ids[i] for i in items[: len(items) - held_out]],
-                               dtype=np.int64)
-                lists[user_ids[user]] = np.unique(ids)
-        offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])])
-        masks[part] = (torch.from_numpy(offsets), torch.from_numpy(np.concatenate(lists)))
-    return masks
-
-
-def recbole_driver(spec_path: Path) -> None:
-    spec = json.loads(spec_path.read_text())
-    sys.argv = sys.argv[:1]  # RecBole's Config reads the command line
-    # RecBole 1.2.1 under pandas 3 / torch 2.13 warns on every run (pandas copy-on-write
-    # `fillna(inplace=True)` no-ops, which only matter for missing values; deprecated amp,
-    # torch.load)
-    warnings.filterwarnings("ignore", module=r"recbole\.")
-    import pandas
-    import recbole
-    import torch
-    from recbole.config import Config
-    from recbole.data import create_dataset, data_preparation
-    from recbole.model.sequential_recommender import SASRec
-    from recbole.trainer import Trainer
-    from recbole.utils import init_seed
-
-    # the model package import above switched anomaly detection on for the process
-    anomaly_at_import = torch.is_anomaly_enabled()
-    torch.autograd.set_detect_anomaly(spec["anomaly_detection"])
-
-    class DeadlineReached(Exception):
-        pass
-
-    class TimedTrainer(Trainer):
-        """RecBole's Trainer, timing each training epoch and validation pass itself."""
-
-        def __init__(self, config: Any, model: Any, max_seconds: float,
-                     masks: dict[str, Any] | None):
-            super().__init__(config, model)
-            self.max_seconds, self.started, self.history = max_seconds, None, []
-            self.masks, self.mask = masks, None
-
-        def _train_epoch(self, train_data, epoch_idx, loss_func=None, show_progress=False):
-            now = time.perf_counter()
-            self.started = self.started or now
-            if self.max_seconds and now - self.started >= self.max_seconds:
-                raise DeadlineReached
-            batches = 0
-
-            def counted(interaction):
-                nonlocal batches
-                batches += 1
-                return self.model.calculate_loss(interaction)
-
-            loss = super()._train_epoch(train_data, epoch_idx, counted, show_progress)
-            self.history.append({"epoch": epoch_idx + 1, "train_seconds": time.perf_counter() - now,
-                                 "batches": batches, "loss": loss / max(batches, 1),
-                                 "anomaly_enabled": torch.is_anomaly_enabled()})
-            return loss
-
-        def _valid_epoch(self, valid_data, show_progress=False):
-            self.mask = self.masks and self.masks["valid"]
-            started = time.perf_counter()
-            score, result = super()._valid_epoch(valid_data, show_progress)
-            record = self.history[-1]
-            record |= {"valid_seconds": time.perf_counter() - started,
-                       "valid_ndcg@10": float(result["ndcg@10"]),
-                       "valid_hit@10": float(result["hit@10"])}
-            print(f"recbole epoch {record['epoch']}: loss {record['loss']:.4f} "
-                  f"train {record['train_seconds']:.1f}s valid {record['valid_seconds']:.1f}s "
-                  f"ndcg@10 {record['valid_ndcg@10']:.4f}", flush=True)
-            return score, result
-
-        def _full_sort_batch_eval(self, batched_data):
-            interaction, scores, positive_u, positive_i = super()._full_sort_batch_eval(
-                batched_data)
-            if self.mask is not None:
-                offsets, items = (t.to(scores.device) for t in self.mask)
-                users = interaction[self.config["USER_ID_FIELD"]].to(scores.device)
-                starts, lengths = offsets[users], offsets[users + 1] - offsets[users]
-                rows = torch.repeat_interleave(torch.arange(len(users), device=scores.device),
-                                               lengths)
-                first = torch.repeat_interleave(starts - (torch.cumsum(lengths, 0) - lengths),
-                                                lengths)
-                scores[rows, items[first + torch.arange(len(rows),
-                                                        device=scores.device)]] = -torch.inf
-            return interaction, scores, positive_u, positive_i
-
-    torch.set_num_threads(spec["threads"])
-    started = time.perf_counter()
-    config = Config(model="SASRec", dataset=spec["dataset"], config_dict=spec["config"])
-    init_seed(config["seed"], config["reproducibility"])
-    dataset = create_dataset(config)
-    train_data, valid_data, test_data = data_preparation(config, dataset)
-    masks = context_masks(spec, dataset) if spec["masking"] == "pretrec" else None
-    # as run_recbole does
-    init_seed(config["seed"] + config["local_rank"], config["reproducibility"])
-    model = SASRec(config, train_data._dataset).to(config["device"])
-    trainer = TimedTrainer(config, model, spec["max_seconds"], masks)
-    setup_seconds = time.perf_counter() - started
-    stopped = "patience_or_epochs"
-    try:
-        trainer.fit(train_data, valid_data, verbose=False, saved=True, show_progress=False)
-    except DeadlineReached:
-        stopped = "max_seconds"
-    fit_seconds = time.perf_counter() - started - setup_seconds
-    trainer.mask = masks and masks["test"]
-    test_started = time.perf_counter()
-    test = trainer.evaluate(test_data, load_best_model=True, show_progress=False)
-    test_seconds = time.perf_counter() - test_started
-    history = [r for r in trainer.history if "valid_seconds" in r]
-    best = max(history, key=lambda r: r["valid_ndcg@10"])  # RecBole keeps the last of equal bests
-    best = [r for r in history if r["valid_ndcg@10"] == best["valid_ndcg@10"]][-1]
-    Path(spec["output"]).write_text(json.dumps({
-        "framework": "recbole", "version": recbole.__version__, "torch": torch.__version__,
-        "pandas": pandas.__version__,
-        "threads": torch.get_num_threads(), "masking": spec["masking"], "epochs": history,
-        "anomaly_enabled_at_import": anomaly_at_import,
-        "anomaly_enabled": torch.is_anomaly_enabled(),
-        "best_epoch": best["epoch"], "best_valid_ndcg@10": best["valid_ndcg@10"],
-        "batches_per_epoch": history[0]["batches"], "train_samples": len(train_data._dataset),
-        "valid_users": len(valid_data._dataset), "test_users": len(test_data._dataset),
-        "test": {"ndcg@10": float(test["ndcg@10"]), "hr@10": float(test["hit@10"])},
-        "test_pass_seconds": test_seconds, "setup_seconds": setup_seconds,
-        "fit_seconds": fit_seconds,
-        "stopped": stopped, "config": {k: spec["config"][k] for k in sorted(spec["config"])},
-    }))
-
-
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--recbole-driver":
-        recbole_driver(Path(sys.argv[2]))
-    else:
-        main()
+    main()
