@@ -148,7 +148,7 @@ def fit_and_evaluate(
             # lets a fine-tuning match items by text
             save_item_text(checkpoint, dataset.item_side.text)
         # what recommendations for known users start from: everything but the test part
-        save_histories(checkpoint, UserHistories.from_interactions(split.train.concat(split.valid)))
+        save_histories(checkpoint, UserHistories.from_interactions(split.context("test")))
     return RunResult(report, model, split)
 
 

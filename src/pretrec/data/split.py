@@ -16,7 +16,8 @@ from pretrec.data.interactions import Dataset, Interactions
 from pretrec.errors import DataError
 from pretrec.random import make_rng
 
-SplitName = Literal["loo", "temporal", "ratio", "random", "presplit", "cold"]
+SplitName = Literal["loo", "temporal", "ratio", "random", "presplit", "cold", "new_users",
+                    "new_items"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,6 +32,15 @@ class Split:
     """Cold-start splits only: items kept out of training (recommendable through side data)."""
     new_users: np.ndarray | None = None
     """Cold-start splits only: users whose training history was cut to a few events."""
+    given: Interactions | None = None
+    """Inductive splits only: events shown at evaluation (part of every ranking context) that
+    no model trains on: the first events of users or items held out of training."""
+
+    def context(self, part: str) -> Interactions:
+        """What a ranking of `part` knows of each user: train (and valid, for test), plus the
+        events shown at evaluation."""
+        context = self.train if part == "valid" else self.train.concat(self.valid)
+        return context if self.given is None else context.concat(self.given)
 
     @property
     def n_users(self) -> int:
@@ -51,6 +61,8 @@ class Split:
             described["cold_items"] = len(self.cold_items)
         if self.new_users is not None:
             described["new_users"] = len(self.new_users)
+        if self.given is not None:
+            described["given"] = len(self.given)
         return described
 
 

@@ -1,5 +1,6 @@
 """Splits by protocol name, the way the command line and YAML configs ask for them:
-loo, temporal, ratio, random, presplit or cold (`pretrec.data.split`, `pretrec.data.cold_start`)."""
+loo, temporal, ratio, random, presplit, cold, new_users or new_items (`pretrec.data.split`,
+`pretrec.data.cold_start`, `pretrec.data.inductive`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import inspect
 from collections.abc import Callable
 
 from pretrec.data.cold_start import cold_start_split
+from pretrec.data.inductive import new_item_split, new_user_split
 from pretrec.data.interactions import Dataset, Interactions
 from pretrec.data.split import Split, leave_one_out, presplit, random_ratio, temporal, user_ratio
 from pretrec.errors import DataError
 
-SPLITS = ("loo", "temporal", "ratio", "random", "presplit", "cold")
+SPLITS = ("loo", "temporal", "ratio", "random", "presplit", "cold", "new_users", "new_items")
 
 
 def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | str) -> Split:
-    """Split `dataset` by protocol name: loo, temporal, ratio, random, presplit or cold.
+    """Split `dataset` by protocol name (one of SPLITS).
 
     `options` are the protocol function's keyword arguments (numbers may come as strings from
     the command line); an option the protocol does not take is a DataError naming the known ones.
@@ -28,6 +30,8 @@ def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | st
         "random": random_ratio,
         "presplit": functools.partial(_presplit, dataset),
         "cold": cold_start_split,
+        "new_users": new_user_split,
+        "new_items": new_item_split,
     }
     if name not in makers:
         raise DataError(f"unknown split '{name}'; known: {', '.join(makers)}")

@@ -47,12 +47,9 @@ class Evaluator:
                  progress: bool = False):
         self.protocol = protocol or Protocol()
         self.progress = progress
-        if part == "valid":
-            context, targets = split.train, split.valid
-        elif part == "test":
-            context, targets = split.train.concat(split.valid), split.test
-        else:
+        if part not in ("valid", "test"):
             raise ValueError(f"part must be 'valid' or 'test', got {part!r}")
+        context, targets = split.context(part), split.valid if part == "valid" else split.test
         self.part = part
         self.context = UserHistories.from_interactions(context)
         self.targets = targets.csr
