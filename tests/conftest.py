@@ -12,6 +12,9 @@ import tempfile
 _SCRATCH = tempfile.mkdtemp(prefix="pretrec-tests-")
 os.environ["PRETREC_CACHE"] = os.path.join(_SCRATCH, "cache")
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_SCRATCH, "hypothesis")
+os.environ["TMPDIR"] = os.path.join(_SCRATCH, "tmp")  # torch-geometric writes modules there
+os.makedirs(os.environ["TMPDIR"])
+tempfile.tempdir = None  # re-read TMPDIR
 atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 
 import dataclasses  # noqa: E402

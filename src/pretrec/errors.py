@@ -27,6 +27,10 @@ class DataError(PretrecError):
         super().__init__(where + message)
 
 
+class NotApplicable(PretrecError):
+    """A model that cannot be evaluated on a split (users or items it has no way to score)."""
+
+
 class ConfigError(PretrecError):
     """An unknown or ill-typed configuration key or value."""
 

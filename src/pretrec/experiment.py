@@ -26,7 +26,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.sequences import UserHistories
 from pretrec.data.split import Split
 from pretrec.data.split_by_name import make_split
-from pretrec.errors import DataError
+from pretrec.errors import DataError, NotApplicable
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.groups import evaluate_groups
 from pretrec.eval.protocol import Protocol
@@ -91,21 +91,26 @@ def fit_and_evaluate(
     if not has_valid:
         log.warning("the split has no validation part: training runs all %d epochs, no selection",
                     train_config.epochs)
+    check_applicable(model_name, split)
     validate = Evaluator(split, "valid", protocol) if has_valid else None
+
+    def validator(model: Any) -> dict[str, float]:
+        return validate(scorer(model, split, "valid")).metrics
+
     fitted = fit(model_name, dataset, split.train, model_config, train_config, seed,
-                 validator=(lambda m: validate(m.score).metrics) if validate else None, hooks=hooks,
+                 validator=validator if validate else None, hooks=hooks,
                  n_users=split.n_users, n_items=split.n_items)
     model = fitted.model
     valid_metrics, valid_seconds, valid_groups = {}, 0.0, {}
     if validate is not None:
-        valid = validate(model.score)
+        valid = validate(scorer(model, split, "valid"))
         valid_metrics, valid_seconds = valid.metrics, valid.seconds
         # per-group validation figures: what cold-start settings are chosen on
         valid_groups = {
             name: e.metrics
             for name, e in evaluate_groups(model.score, split, "valid", protocol).items()
         }
-    test = Evaluator(split, "test", protocol, progress=progress)(model.score)
+    test = Evaluator(split, "test", protocol, progress=progress)(scorer(model, split, "test"))
     warn_repeats(test.counts, protocol)
     unseen = test.counts.get("targets_on_items_unseen_in_train", 0)
     if unseen:
@@ -153,6 +158,28 @@ def fit_and_evaluate(
 
 
 _REPEATS_WARNED: set[tuple[int, int, str]] = set()  # say each finding once, not once per model
+
+
+def check_applicable(model_name: str, split: Split) -> None:
+    """Refuse a model that cannot score the users or items an inductive split holds out, rather
+    than report the scores of untrained parameters."""
+    if split.given is None:
+        return
+    model = MODELS.get(model_name).model
+    if split.new_users is not None and model.scores_user_ids:
+        raise NotApplicable(f"{model_name} scores users by learned per-user parameters and "
+                            f"cannot score users absent from training ({split.protocol})")
+    if split.cold_items is not None and not model.ranks_new_items:
+        raise NotApplicable(f"{model_name} has no representation of items absent from training "
+                            f"({split.protocol})")
+
+
+def scorer(model: Any, split: Split, part: str) -> Any:
+    """The model's score function for ranking `part`; on an inductive split the model first
+    observes that ranking's context (what is shown of the held-out users or items)."""
+    if split.given is not None:
+        model.observe(split.context(part))
+    return model.score
 
 
 def check_split(dataset: Dataset, split: Split, protocol: Protocol) -> None:

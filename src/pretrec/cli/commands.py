@@ -8,7 +8,7 @@ from typing import Any
 
 from pretrec.cli.tables import format_table, single
 from pretrec.config import parse_assignments
-from pretrec.errors import PretrecError
+from pretrec.errors import NotApplicable, PretrecError
 from pretrec.eval.report import Report
 from pretrec.pipeline.settings import (
     RunSettings,
@@ -70,18 +70,26 @@ def run_several(args: argparse.Namespace, settings: RunSettings) -> int:
         output = open_run_folder(output, settings.overwrite)
     dataset = prepare_data(settings)
     split = prepare_split(dataset, settings)
-    rows, report = {}, None
+    rows, report, not_applicable = {}, None, {}
     for name in names:
         options = {k: v for k, v in settings.set.items() if k in known[name]}
-        reports, rows[name] = run_seeds(
-            name, dataset, list(settings.seeds), split=split, options=options,
-            protocol=settings.ranking_protocol(), output=None if output is None else output / name,
-            progress=not args.quiet)
+        try:
+            reports, rows[name] = run_seeds(
+                name, dataset, list(settings.seeds), split=split, options=options,
+                protocol=settings.ranking_protocol(),
+                output=None if output is None else output / name, progress=not args.quiet)
+        except NotApplicable as reason:  # said in the table, not scored as zeros
+            not_applicable[name] = str(reason)
+            continue
         report = report or reports[0]
+    if report is None:
+        raise PretrecError("no model could be evaluated: " + "; ".join(not_applicable.values()))
     print(f"{report.dataset['name']}: {report.dataset['users']} users, {report.dataset['items']} "
           f"items; split {report.split['split']}; protocol {report.protocol['name']} "
           f"(ties {report.protocol['ties']})")
     print(format_table(rows, with_std=len(settings.seeds) > 1))
+    for name, reason in not_applicable.items():
+        print(f"{name:<10} n/a: {reason}")
     if output is not None:
         close_run_folder(output)
         print(f"run folder: {output} (one subfolder per model)")

@@ -37,3 +37,16 @@ def normalized_adjacency(users: np.ndarray, items: np.ndarray, n_users: int,
     normalized = (scale @ adjacency @ scale).tocsr().astype(np.float32)
     normalized.sort_indices()
     return normalized
+
+
+def mean_adjacency(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """float32 CSR whose rows average: each stored entry of `matrix` becomes 1 / its row's number
+    of distinct entries (an empty row stays empty). `mean_adjacency(R) @ X` is, for each user,
+    the mean of its items' rows of X (GraphSAGE's mean aggregator)."""
+    binary = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    binary.sum_duplicates()
+    binary.data[:] = 1.0
+    degree = np.diff(binary.indptr)
+    binary.data /= np.repeat(np.maximum(degree, 1), degree).astype(np.float32)
+    binary.sort_indices()
+    return binary

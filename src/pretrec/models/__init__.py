@@ -12,6 +12,7 @@ from pretrec.models.cl4srec import CL4SRecConfig
 from pretrec.models.duorec import DuoRecConfig
 from pretrec.models.ease import EASE, EASEConfig
 from pretrec.models.ensemble import Ensemble, EnsembleConfig
+from pretrec.models.graphsage import GraphSAGE, GraphSAGEConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.lightgcn import LightGCN, LightGCNConfig
@@ -42,6 +43,9 @@ MODELS.register("simgcl", LightGCN, SimGCLConfig,
                 "LightGCN + InfoNCE between noise-perturbed propagations (Yu 2022)")
 MODELS.register("xsimgcl", LightGCN, XSimGCLConfig,
                 "LightGCN + InfoNCE between the final and one noisy layer, one pass (Yu 2023)")
+MODELS.register("graphsage", GraphSAGE, GraphSAGEConfig,
+                "inductive GraphSAGE: users from their items, items from their users and ID; "
+                "embeds users and items unseen in training (Hamilton 2017)")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig,
                 "biased matrix factorisation for ratings, squared error (Koren 2009)", "rating")
 MODELS.register("text_mf", TextMF, TextMFConfig,
@@ -82,4 +86,4 @@ MODELS.register("duorec", SASRec, DuoRecConfig,
 
 __all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity",
            "SASRec", "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec",
-           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN"]
+           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN", "GraphSAGE"]

@@ -32,6 +32,9 @@ class Recommender(ABC):
     scores_user_ids: ClassVar[bool] = False
     """The model scores from the user's id (learned per-user parameters), not only from the
     history: it cannot serve a user it was not trained on."""
+    ranks_new_items: ClassVar[bool] = False
+    """The model can rank an item that had no training event (from its text, or from the
+    events `observe` shows it); otherwise such an item has no learned representation."""
 
     def __init__(self, config: Config, n_users: int, n_items: int):
         self.config = config
@@ -47,6 +50,11 @@ class Recommender(ABC):
         """The side features the model reads (item text vectors, user text, ...); none by
         default."""
         return FeatureRequest()
+
+    def observe(self, interactions: Interactions) -> None:
+        """Events known after training (an inductive split's shown events, live events) that
+        the model may use when scoring, without retraining. Most models ignore them."""
+        return None
 
     @abstractmethod
     def state(self) -> dict[str, torch.Tensor]:

@@ -43,6 +43,7 @@ class TextProfile(Recommender):
     """Cosine between the mean text vector of a user's recent items and every item's text vector."""
 
     config_class = TextProfileConfig
+    ranks_new_items = True  # through the item's text
     config: TextProfileConfig
 
     @classmethod

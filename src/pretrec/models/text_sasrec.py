@@ -90,6 +90,7 @@ class TextSASRec(NeuralRecommender):
     """SASRec over an ItemTower of frozen text embeddings (+ IDs); see the module docstring."""
 
     config_class = TextSASRecConfig
+    ranks_new_items = True  # through the item's text
 
     @classmethod
     def feature_request(cls, config: TextSASRecConfig) -> FeatureRequest:

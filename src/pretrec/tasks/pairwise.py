@@ -2,7 +2,8 @@
 not interacted with, drawn uniformly and vectorised against the CSR; an L2 penalty on the
 embeddings a batch uses. The model exposes `pair_tables()` (the user and item tables that score
 pairs: its embeddings, or a graph model's propagated ones) and its layer-0 `user_embedding` and
-`item_embedding`, which the penalty applies to."""
+`item_embedding`, which the penalty applies to (or `regularised(batch)`, the tensors to penalise,
+when it has no user embedding)."""
 
 from __future__ import annotations
 
@@ -54,8 +55,9 @@ class BPRTask(Task):
             items[batch.negatives]  # (B, d), (B, d), (B, n_neg, d)
         positive_scores = (user * positive).sum(-1)
         negative_scores = torch.einsum("bd,bnd->bn", user, negative)
-        penalised = (model.user_embedding(batch.users), model.item_embedding(batch.positives),
-                     model.item_embedding(batch.negatives))
+        penalised = (model.regularised(batch) if hasattr(model, "regularised") else
+                     (model.user_embedding(batch.users), model.item_embedding(batch.positives),
+                      model.item_embedding(batch.negatives)))
         return {
             "bpr": losses.bpr(positive_scores, negative_scores),
             "l2": self.l2 * losses.l2_penalty(*penalised, batch_size=len(user)),

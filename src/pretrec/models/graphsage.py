@@ -1,0 +1,165 @@
+"""An inductive graph model in the GraphSAGE family (Hamilton et al., NeurIPS 2017), built on
+torch-geometric's `SAGEConv`, that embeds users and items absent from training from their
+neighbours, without retraining.
+
+Users have no parameters of their own: a user is the mean of its items (`users_from_items`,
+over the training graph while training, over the ranking context when scoring). An item is
+its ID embedding and the mean of its users (`items_from_users`, with a root weight on the
+item's own input); the score is <user, item> with the user re-read from the items' states
+(`users_from_item_states`). An item without training events reads a learned "unknown" vector
+in place of its ID embedding, so it is known through its users only; ID dropout shows a random
+`item_dropout` share of the items as unknown at every training step, so the model learns that
+case. Events that arrive after training (an inductive split's shown events, live events) reach
+the item side through `observe(interactions)`; a new user needs nothing but its history.
+
+Trained with BPR (`pretrec.tasks.pairwise.BPRTask`); the L2 penalty applies to the item
+embeddings a batch used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from torch import nn
+
+from pretrec.config import Config
+from pretrec.data.interactions import Interactions
+from pretrec.data.user_item_graph import mean_adjacency, training_edges
+from pretrec.errors import ConfigError
+from pretrec.models.base import NeuralRecommender
+from pretrec.nn.propagation import sparse_tensor
+from pretrec.sampling.batches import PairBatch, UserBatch
+
+
+def _sage_layer() -> type:
+    """torch-geometric's SAGEConv, imported only when the model is built (it is heavy)."""
+    try:
+        with warnings.catch_warnings():  # torch.jit.script deprecation inside its import
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from torch_geometric.nn import SAGEConv
+    except ImportError:
+        raise ConfigError("graphsage needs torch-geometric: pip install 'pretrec[graph]' "
+                          "(or torch-geometric>=2.8.1)") from None
+    return SAGEConv
+
+
+@dataclass(frozen=True)
+class GraphSAGEConfig(Config):
+    """Hyper-parameters of the inductive GraphSAGE recommender."""
+
+    embedding_dim: int = 64
+    """Size of item embeddings and of every layer's output."""
+    item_dropout: float = 0.2
+    """Share of items shown as unknown (their ID embedding hidden) at each training step."""
+    n_negatives: int = 1
+    """Negatives drawn per training pair."""
+    l2: float = 0.0001
+    """Weight of the L2 penalty on the batch's item embeddings (sum of squares / batch)."""
+    init_std: float = 0.1
+    """Standard deviation of the normal initialisation of item embeddings."""
+
+    def __post_init__(self) -> None:
+        if self.embedding_dim < 1 or self.n_negatives < 1:
+            raise ValueError("embedding_dim and n_negatives must be at least 1")
+        if not 0 <= self.item_dropout < 1:
+            raise ValueError(f"item_dropout must lie in [0, 1), got {self.item_dropout}")
+        if self.l2 < 0 or self.init_std <= 0:
+            raise ValueError("l2 must be >= 0 and init_std > 0")
+
+
+class GraphSAGE(NeuralRecommender):
+    """Users as the mean of their items, items as themselves plus the mean of their users."""
+
+    config_class = GraphSAGEConfig
+    ranks_new_items = True
+
+    def __init__(self, config: GraphSAGEConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        SAGEConv = _sage_layer()
+        width = config.embedding_dim
+        self.item_embedding = nn.Embedding(n_items, width)
+        nn.init.normal_(self.item_embedding.weight, std=config.init_std)
+        self.unknown_item = nn.Parameter(torch.zeros(width))
+        # the adjacency values already average, so every aggregation is a sparse sum
+        self.users_from_items = SAGEConv(width, width, aggr="sum", root_weight=False)
+        self.items_from_users = SAGEConv((width, width), width, aggr="sum")
+        self.users_from_item_states = SAGEConv(width, width, aggr="sum", root_weight=False)
+        self.register_buffer("graph_users", torch.zeros(0, dtype=torch.int64))
+        self.register_buffer("graph_items", torch.zeros(0, dtype=torch.int64))
+        self.register_buffer("trained_items", torch.zeros(n_items, dtype=torch.bool))
+        self._observed: sp.csr_matrix | None = None
+        self._graphs: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+        self._items: torch.Tensor | None = None
+
+    def prepare(self, train: Interactions) -> None:
+        users, items = training_edges(train)
+        self.graph_users = torch.from_numpy(users).to(self.device)
+        self.graph_items = torch.from_numpy(items).to(self.device)
+        self.trained_items = torch.from_numpy(train.item_counts() > 0).to(self.device)
+        self._forget()
+
+    def observe(self, interactions: Interactions) -> None:
+        """Score over these events (the training graph and what arrived since) from now on."""
+        self._observed = interactions.csr
+        self._forget()
+
+    def regularised(self, batch: PairBatch) -> tuple[torch.Tensor, ...]:
+        """The item embeddings a BPR batch used (users have no parameters)."""
+        return self.item_embedding(batch.positives), self.item_embedding(batch.negatives)
+
+    def pair_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(users, items) over the training graph, ID dropout on when training."""
+        user_items, item_users = self._graph("train")
+        items = self._item_states(user_items, item_users)
+        return self.users_from_item_states((items, None), user_items), items
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        if self.training or torch.is_grad_enabled() or self._items is None:
+            self._items = self._item_states(*self._graph("scoring"))
+        context = sparse_tensor(mean_adjacency(batch.history_matrix()), self.device)
+        users = self.users_from_item_states((self._items, None), context)
+        return users @ self._items.T
+
+    def _item_inputs(self) -> torch.Tensor:
+        unknown = ~self.trained_items
+        if self.training and self.config.item_dropout > 0:
+            unknown = unknown | (torch.rand(self.n_items, device=self.device)
+                                 < self.config.item_dropout)
+        weight = self.item_embedding.weight
+        return torch.where(unknown[:, None], self.unknown_item.expand_as(weight), weight)
+
+    def _item_states(self, user_items: torch.Tensor, item_users: torch.Tensor) -> torch.Tensor:
+        inputs = self._item_inputs()
+        users = torch.relu(self.users_from_items((inputs, None), user_items))
+        return self.items_from_users((users, inputs), item_users)
+
+    def _graph(self, which: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean adjacencies (users x items, items x users) of the training or scoring graph."""
+        if which not in self._graphs:
+            if which == "scoring" and self._observed is not None:
+                matrix = self._observed
+            else:
+                users, items = (t.cpu().numpy() for t in (self.graph_users, self.graph_items))
+                matrix = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
+                                       shape=(self.n_users, self.n_items))
+            self._graphs[which] = (sparse_tensor(mean_adjacency(matrix), self.device),
+                                   sparse_tensor(mean_adjacency(matrix.T), self.device))
+        return self._graphs[which]
+
+    def train(self, mode: bool = True) -> GraphSAGE:
+        self._items = None
+        return super().train(mode)
+
+    def load_state(self, state: dict[str, torch.Tensor]) -> None:
+        for name in ("graph_users", "graph_items"):
+            if name in state:
+                setattr(self, name, torch.zeros_like(state[name]).to(self.device))
+        super().load_state(state)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._graphs, self._items = {}, None

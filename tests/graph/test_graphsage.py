@@ -1,0 +1,92 @@
+"""The inductive GraphSAGE model: users and items absent from training are embedded from their
+neighbours without retraining; transductive models are refused on inductive splits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from pretrec.data.inductive import new_item_split, new_user_split
+from pretrec.data.interactions import Interactions
+from pretrec.data.sequences import UserHistories
+from pretrec.errors import NotApplicable
+from pretrec.experiment import check_applicable
+from pretrec.models import MODELS
+from pretrec.models.features import NO_FEATURES
+from pretrec.sampling.batches import UserBatch
+from pretrec.tasks.catalogue import make_task
+
+
+@pytest.fixture
+def inter() -> Interactions:
+    rng = np.random.default_rng(0)
+    users = np.repeat(np.arange(60), 8)
+    items = (users % 3) * 10 + rng.integers(0, 10, size=len(users))  # three taste groups
+    return Interactions(users=users, items=items, n_users=60, n_items=30)
+
+
+def build(train: Interactions):
+    entry = MODELS.get("graphsage")
+    model = entry.build(entry.config.from_dict({"embedding_dim": 8}), train.n_users, train.n_items)
+    model.prepare(train)
+    return model.eval()
+
+
+def scores(model, context: Interactions, users) -> torch.Tensor:
+    with torch.inference_mode():
+        return model.score(UserBatch(np.asarray(users), UserHistories.from_interactions(context)))
+
+
+def test_an_unseen_user_is_embedded_from_its_items_and_follows_them(inter) -> None:
+    train = inter.select(inter.users != 0)  # user 0 is not in the training graph
+    model = build(train)
+    shown = Interactions(users=np.array([0, 0]), items=np.array([1, 2]), n_users=60, n_items=30)
+    other = Interactions(users=np.array([0, 0]), items=np.array([21, 22]), n_users=60,
+                         n_items=30)
+    first = scores(model, train.concat(shown), [0])
+    assert torch.isfinite(first).all()
+    assert not torch.allclose(first, scores(model, train.concat(other), [0]))
+
+
+def test_an_unseen_item_reads_unknown_until_observed_through_its_users(inter) -> None:
+    train = inter.select(inter.items != 5)  # item 5 has no training event
+    model = build(train)
+    assert not model.trained_items[5]
+    before = scores(model, train, [1])[0, 5]
+    model.observe(inter)  # the events on item 5 arrive
+    after = scores(model, inter, [1])[0, 5]
+    assert torch.isfinite(after) and not torch.isclose(before, after)
+
+
+def test_one_training_step_reaches_every_layer(inter) -> None:
+    model = build(inter).train()
+    task = make_task("graphsage", model, inter, NO_FEATURES)
+    batch = next(iter(task.batches(32, np.random.default_rng(0))))
+    named = task.loss(model, batch)
+    assert set(named) == {"bpr", "l2"}
+    sum(named.values()).backward()
+    for module in (model.users_from_items, model.items_from_users, model.users_from_item_states):
+        grads = [p.grad for p in module.parameters()]
+        assert all(g is not None and torch.isfinite(g).all() for g in grads)
+
+
+def test_item_dropout_hides_ids_only_while_training(inter) -> None:
+    model = build(inter)
+    torch.testing.assert_close(model._item_inputs(), model.item_embedding.weight)
+    model.train()
+    hidden = (model._item_inputs() == model.unknown_item).all(dim=1)
+    assert 0 < hidden.float().mean() < 0.6
+
+
+def test_transductive_models_are_refused_on_inductive_splits(inter) -> None:
+    users = new_user_split(inter, fraction=0.1, given=2, seed=0)
+    items = new_item_split(inter, fraction=0.1, given=2, max_given=3, seed=0)
+    for name in ("lightgcn", "bprmf"):
+        with pytest.raises(NotApplicable, match="cannot score users absent from training"):
+            check_applicable(name, users)
+    with pytest.raises(NotApplicable, match="no representation of items absent"):
+        check_applicable("lightgcn", items)
+    check_applicable("graphsage", users)
+    check_applicable("graphsage", items)
+    check_applicable("itemknn", users)  # history-based: a new user is its history
