@@ -90,3 +90,13 @@ def test_transductive_models_are_refused_on_inductive_splits(inter) -> None:
     check_applicable("graphsage", users)
     check_applicable("graphsage", items)
     check_applicable("itemknn", users)  # history-based: a new user is its history
+
+
+def test_popularity_and_item_knn_fold_in_observed_events(inter) -> None:
+    train = inter.select(inter.items != 5)
+    for name in ("pop", "itemknn"):
+        entry = MODELS.get(name)
+        model = entry.build(entry.config(), train.n_users, train.n_items).fit(train)
+        assert float(scores(model, train, [0])[0, 5]) == 0.0  # user 0 shares item 5's group
+        model.observe(inter)
+        assert float(scores(model, inter, [0])[0, 5]) > 0.0

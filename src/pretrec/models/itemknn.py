@@ -2,7 +2,8 @@
 
 Similarity is cosine with shrinkage, sim(i, j) = |U_i ∩ U_j| / (|U_i|^½ |U_j|^½ + shrink), over
 binary training interactions; each item keeps its `neighbours` most similar items. A user's
-score for item j is the sum of sim(i, j) over the items i in their history.
+score for item j is the sum of sim(i, j) over the items i in their history. `observe` folds in
+events that arrived after fitting (a new item gets its neighbours).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class ItemKNN(Recommender):
 
     config_class = ItemKNNConfig
     config: ItemKNNConfig
+    ranks_new_items = True  # once `observe` folds their events in
+
+    def observe(self, interactions: Interactions) -> None:
+        """Fold-in: the similarities recomputed over every known event (closed form, so this is
+        the model fitted on them; an item new since training gets its neighbours)."""
+        self.fit(interactions)
 
     def fit(self, train: Interactions) -> Self:
         config = self.config

@@ -22,6 +22,11 @@ class Popularity(Recommender):
     """Scores each item by its number of training interactions."""
 
     config_class = PopularityConfig
+    ranks_new_items = True  # once `observe` counts their events
+
+    def observe(self, interactions: Interactions) -> None:
+        """Fold-in: counts over every known event, those that arrived after fitting included."""
+        self.fit(interactions)
 
     def fit(self, train: Interactions) -> Self:
         self.counts_ = torch.as_tensor(train.item_counts(), dtype=torch.float32)
