@@ -15,6 +15,7 @@ from pretrec.models.ensemble import Ensemble, EnsembleConfig
 from pretrec.models.graphsage import GraphSAGE, GraphSAGEConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
+from pretrec.models.kgat import KGAT, KGATConfig
 from pretrec.models.lightgcn import LightGCN, LightGCNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
@@ -46,6 +47,9 @@ MODELS.register("xsimgcl", LightGCN, XSimGCLConfig,
 MODELS.register("graphsage", GraphSAGE, GraphSAGEConfig,
                 "inductive GraphSAGE: users from their items, items from their users and ID; "
                 "embeds users and items unseen in training (Hamilton 2017)")
+MODELS.register("kgat", KGAT, KGATConfig,
+                "attentive propagation over users, items and knowledge-graph entities, BPR + "
+                "TransR (Wang 2019)")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig,
                 "biased matrix factorisation for ratings, squared error (Koren 2009)", "rating")
 MODELS.register("text_mf", TextMF, TextMFConfig,
@@ -86,4 +90,5 @@ MODELS.register("duorec", SASRec, DuoRecConfig,
 
 __all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity",
            "SASRec", "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec",
-           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN", "GraphSAGE"]
+           "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN", "GraphSAGE",
+           "KGAT"]

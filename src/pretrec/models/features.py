@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from pretrec.data.knowledge_graph import KnowledgeGraph
+
 
 @dataclass(frozen=True)
 class FeatureRequest:
@@ -37,6 +39,8 @@ class FeatureRequest:
     encoded."""
     item_attributes: bool = False
     """The items' attribute lists (S3-Rec objectives)."""
+    knowledge_graph: bool = False
+    """The item knowledge graph (the dataset's, or item -> attribute triples)."""
 
     def is_empty(self) -> bool:
         return self == FeatureRequest()
@@ -58,6 +62,8 @@ class SideFeatures:
     """bool (n_items,): the item has any text (with `item_tokens`)."""
     item_attributes: list[np.ndarray] | None = None
     """Per item, its attribute ids (int64 arrays)."""
+    knowledge_graph: KnowledgeGraph | None = None
+    """Typed (head, relation, tail) triples over entities; items are entities 0..n_items-1."""
 
 
 NO_FEATURES = SideFeatures()

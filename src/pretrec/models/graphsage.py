@@ -31,6 +31,7 @@ from pretrec.data.interactions import Interactions
 from pretrec.data.user_item_graph import mean_adjacency, training_edges
 from pretrec.errors import ConfigError
 from pretrec.models.base import NeuralRecommender
+from pretrec.nn.parameters import resize_to_state
 from pretrec.nn.propagation import sparse_tensor
 from pretrec.sampling.batches import PairBatch, UserBatch
 
@@ -155,9 +156,7 @@ class GraphSAGE(NeuralRecommender):
         return super().train(mode)
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        for name in ("graph_users", "graph_items"):
-            if name in state:
-                setattr(self, name, torch.zeros_like(state[name]).to(self.device))
+        resize_to_state(self, state, ("graph_users", "graph_items"))  # sized by the graph
         super().load_state(state)
         self._forget()
 

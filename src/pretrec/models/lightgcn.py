@@ -22,6 +22,7 @@ from pretrec.config import Config
 from pretrec.data.interactions import Interactions
 from pretrec.data.user_item_graph import normalized_adjacency, training_edges
 from pretrec.models.base import NeuralRecommender
+from pretrec.nn.parameters import resize_to_state
 from pretrec.nn.propagation import propagate, sparse_tensor
 from pretrec.sampling.batches import UserBatch
 
@@ -134,9 +135,7 @@ class LightGCN(NeuralRecommender):
         return super().train(mode)
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        for name in ("graph_users", "graph_items"):  # the graph's size is the checkpoint's
-            if name in state:
-                setattr(self, name, torch.zeros_like(state[name]).to(self.device))
+        resize_to_state(self, state, ("graph_users", "graph_items"))  # sized by the graph
         super().load_state(state)
         self._forget()
 

@@ -9,6 +9,8 @@ import numpy as np
 import torch
 
 from pretrec.data.interactions import Dataset
+from pretrec.data.knowledge_graph import KnowledgeGraph
+from pretrec.errors import DataError
 from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.text.assemble import assemble_text
 from pretrec.text.augment import TextAugmentation, TextAugmenter
@@ -52,7 +54,24 @@ def compute_features(request: FeatureRequest, dataset: Dataset, n_users: int | N
     attributes = None
     if request.item_attributes and dataset.item_side is not None:
         attributes = dataset.item_side.attributes
-    return SideFeatures(item_text, item_text_views, user_text, tokens, has_text, attributes)
+    graph = knowledge_graph(dataset, n_items) if request.knowledge_graph else None
+    return SideFeatures(item_text, item_text_views, user_text, tokens, has_text, attributes, graph)
+
+
+def knowledge_graph(dataset: Dataset, n_items: int) -> KnowledgeGraph:
+    """The dataset's knowledge graph, else its item -> attribute graph; an error without either."""
+    graph = dataset.knowledge_graph
+    if graph is None and dataset.item_side is not None and dataset.item_side.attributes:
+        attributes = dataset.item_side.attributes
+        n_attributes = 1 + max((int(a.max()) for a in attributes if len(a)), default=-1)
+        graph = KnowledgeGraph.from_item_attributes(attributes, n_attributes)
+    if graph is None:
+        raise DataError(f"dataset '{dataset.name}' has no knowledge graph: load a kg folder "
+                        f"(--format kg) or give item attributes (--item-attributes FILE)")
+    if graph.n_items != n_items:
+        raise DataError(f"the knowledge graph links {graph.n_items} items, the model has "
+                        f"{n_items}")
+    return graph
 
 
 def text_views(encoder: SentenceEncoder, values: dict[str, np.ndarray], fields: list[str] | None,

@@ -96,3 +96,13 @@ class IndexBatch(TensorBatch):
     """A batch of row indices (items or users) for models that read whole rows of a matrix."""
 
     index: torch.Tensor  # long (B,)
+
+
+@dataclass(frozen=True, eq=False)
+class TripleBatch(TensorBatch):
+    """Knowledge-graph triples with corrupted tails, for a translation (TransR) loss."""
+
+    heads: torch.Tensor  # long (B,) node ids
+    relations: torch.Tensor  # long (B,)
+    tails: torch.Tensor  # long (B,) node ids
+    negatives: torch.Tensor  # long (B, n_neg) node ids: tails that make no known triple

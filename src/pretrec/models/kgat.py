@@ -1,0 +1,220 @@
+"""KGAT (Wang et al., "KGAT: Knowledge Graph Attention Network for Recommendation", KDD 2019).
+
+The collaborative knowledge graph joins users and entities (items are entities 0..n_items-1,
+`pretrec.data.knowledge_graph`): an `interact` relation between each user and item of the
+training pairs, every knowledge-graph triple, and the inverse of each. Embeddings propagate over
+it with attention: the weight of edge (h, r, t) is softmax over h's edges of
+(W_r e_t)ᵀ tanh(W_r e_h + e_r), computed without gradient once per epoch as the paper does;
+each layer combines a node with its attended neighbourhood (bi-interaction by default:
+LeakyReLU(W1 (e + e_N)) + LeakyReLU(W2 (e ⊙ e_N))), L2-normalised; the final embedding
+concatenates every layer. Two objectives alternate within an epoch
+(`pretrec.tasks.knowledge_graph.KGATTask`): BPR on the user-item pairs and TransR's margin on
+triples, ||W_r e_h + e_r - W_r e_t||² lower for a true tail than for a corrupted one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from pretrec.config import Config
+from pretrec.data.interactions import Interactions
+from pretrec.data.user_item_graph import training_edges
+from pretrec.models.base import NeuralRecommender
+from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
+from pretrec.nn.parameters import resize_to_state
+from pretrec.nn.propagation import sparse_tensor
+from pretrec.sampling.batches import PairBatch, UserBatch
+
+INTERACT = 0  # relation ids: 0 interact, 1 its inverse, then the KG's r and r + n_relations
+DATA_SIZED = ("entity_embedding.weight", "relation_embedding.weight", "relation_projection",
+              "kg_heads", "kg_relations", "kg_tails", "graph_users", "graph_items")
+
+
+@dataclass(frozen=True)
+class KGATConfig(Config):
+    """Hyper-parameters of KGAT (the paper's defaults)."""
+
+    embedding_dim: int = 64
+    """Size of user and entity embeddings (layer 0)."""
+    relation_dim: int = 64
+    """Size of relation embeddings and of TransR's projected space."""
+    layer_sizes: tuple[int, ...] = (64, 32, 16)
+    """Output size of each propagation layer."""
+    aggregator: Literal["bi", "gcn", "sage"] = "bi"
+    """How a layer combines a node and its neighbourhood: bi-interaction, GCN or GraphSAGE."""
+    message_dropout: float = 0.1
+    """Dropout on each layer's output while training."""
+    n_negatives: int = 1
+    """Negatives drawn per training pair (and corrupted tails per triple)."""
+    l2: float = 0.00001
+    """Weight of the L2 penalty on the batch's layer-0 embeddings (BPR)."""
+    kg_l2: float = 0.00001
+    """Weight of the L2 penalty on the projected embeddings of the TransR batch."""
+
+    def __post_init__(self) -> None:
+        if self.embedding_dim < 1 or self.relation_dim < 1 or not self.layer_sizes:
+            raise ValueError("embedding_dim and relation_dim must be >= 1, layer_sizes non-empty")
+        if min(self.layer_sizes) < 1 or self.n_negatives < 1:
+            raise ValueError("layer sizes and n_negatives must be at least 1")
+        if not 0 <= self.message_dropout < 1 or self.l2 < 0 or self.kg_l2 < 0:
+            raise ValueError("message_dropout must lie in [0, 1); l2 and kg_l2 must be >= 0")
+
+
+class KGAT(NeuralRecommender):
+    """Attentive propagation over users, items and knowledge-graph entities."""
+
+    config_class = KGATConfig
+    scores_user_ids = True
+
+    @classmethod
+    def feature_request(cls, config: Config) -> FeatureRequest:
+        return FeatureRequest(knowledge_graph=True)
+
+    def __init__(self, config: KGATConfig, n_users: int, n_items: int,
+                 features: SideFeatures = NO_FEATURES):
+        super().__init__(config, n_users, n_items)
+        graph = features.knowledge_graph
+        n_entities = graph.n_entities if graph is not None else n_items
+        self.n_kg_relations = graph.n_relations if graph is not None else 0
+        width, relation_width = config.embedding_dim, config.relation_dim
+        self.user_embedding = nn.Embedding(n_users, width)
+        self.entity_embedding = nn.Embedding(n_entities, width)
+        self.relation_embedding = nn.Embedding(2 + 2 * self.n_kg_relations, relation_width)
+        self.relation_projection = nn.Parameter(
+            torch.empty(2 + 2 * self.n_kg_relations, width, relation_width))
+        for tensor in (self.user_embedding.weight, self.entity_embedding.weight,
+                       self.relation_embedding.weight, self.relation_projection):
+            nn.init.xavier_uniform_(tensor)
+        sizes = (width, *config.layer_sizes)
+        factor = 2 if config.aggregator == "sage" else 1
+        self.combine = nn.ModuleList(nn.Linear(factor * a, b) for a, b in zip(sizes, sizes[1:],
+                                                                              strict=False))
+        self.interact = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:],
+                                                                      strict=False))
+        empty = torch.zeros(0, dtype=torch.int64)
+        self.register_buffer("kg_heads", empty if graph is None
+                             else torch.from_numpy(graph.heads.astype(np.int64)))
+        self.register_buffer("kg_relations", empty.clone() if graph is None
+                             else torch.from_numpy(graph.relations.astype(np.int64)))
+        self.register_buffer("kg_tails", empty.clone() if graph is None
+                             else torch.from_numpy(graph.tails.astype(np.int64)))
+        self.register_buffer("graph_users", empty.clone())
+        self.register_buffer("graph_items", empty.clone())
+        self._attention: torch.Tensor | None = None
+        self._tables: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    @property
+    def n_entities(self) -> int:
+        return self.entity_embedding.weight.shape[0]
+
+    def prepare(self, train: Interactions) -> None:
+        users, items = training_edges(train)
+        self.graph_users = torch.from_numpy(users).to(self.device)
+        self.graph_items = torch.from_numpy(items).to(self.device)
+        self._forget()
+
+    def edges(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(heads, relations, tails) of the collaborative knowledge graph over nodes users then
+        entities, inverse edges included."""
+        users, items = self.graph_users, self.graph_items + self.n_users
+        heads = self.kg_heads + self.n_users
+        tails = self.kg_tails + self.n_users
+        kg = self.kg_relations + 2
+        inverse = kg + self.n_kg_relations
+        return (torch.cat([users, items, heads, tails]),
+                torch.cat([torch.full_like(users, INTERACT), torch.full_like(users, INTERACT + 1),
+                           kg, inverse]),
+                torch.cat([items, users, tails, heads]))
+
+    def nodes(self) -> torch.Tensor:
+        """Layer-0 embeddings, (n_users + n_entities, d): users, then entities."""
+        return torch.cat([self.user_embedding.weight, self.entity_embedding.weight])
+
+    def transr(self, heads: torch.Tensor, relations: torch.Tensor,
+               tails: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Projected head, relation, projected tail embeddings of node ids (entities offset by
+        n_users)."""
+        nodes, projection = self.nodes(), self.relation_projection[relations]
+        head = torch.bmm(nodes[heads].unsqueeze(1), projection).squeeze(1)
+        tail = torch.bmm(nodes[tails].unsqueeze(1), projection).squeeze(1)
+        return head, self.relation_embedding(relations), tail
+
+    @torch.no_grad()
+    def update_attention(self, chunk: int = 65536) -> None:
+        """Recompute the attention weights of every edge (no gradient, as the paper)."""
+        heads, relations, tails = self.edges()
+        logits = torch.empty(len(heads), device=self.device)
+        for start in range(0, len(heads), chunk):
+            part = slice(start, start + chunk)
+            head, relation, tail = self.transr(heads[part], relations[part], tails[part])
+            logits[part] = (tail * torch.tanh(head + relation)).sum(-1)
+        n_nodes = self.n_users + self.n_entities
+        # softmax over each head's edges: subtract the per-head max, then normalise
+        top = torch.full((n_nodes,), -torch.inf, device=self.device)
+        top = top.scatter_reduce(0, heads, logits, reduce="amax")
+        weights = torch.exp(logits - top[heads])
+        totals = torch.zeros(n_nodes, device=self.device).index_add_(0, heads, weights)
+        weights = (weights / totals[heads]).cpu().numpy()
+        matrix = sp.csr_matrix((weights, (heads.cpu().numpy(), tails.cpu().numpy())),
+                               shape=(n_nodes, n_nodes))
+        self._attention = sparse_tensor(matrix, self.device)
+        self._tables = None
+
+    def attention(self) -> torch.Tensor:
+        if self._attention is None:
+            self.update_attention()
+        return self._attention
+
+    def propagate(self) -> torch.Tensor:
+        """(n_users + n_entities, sum of layer sizes + d): every layer's output, concatenated."""
+        current, outputs = self.nodes(), [self.nodes()]
+        attention = self.attention()
+        for combine, interact in zip(self.combine, self.interact, strict=True):
+            neighbourhood = attention @ current
+            if self.config.aggregator == "bi":
+                current = (F.leaky_relu(combine(current + neighbourhood))
+                           + F.leaky_relu(interact(current * neighbourhood)))
+            elif self.config.aggregator == "gcn":
+                current = F.leaky_relu(combine(current + neighbourhood))
+            else:
+                current = F.leaky_relu(combine(torch.cat([current, neighbourhood], -1)))
+            current = F.dropout(current, self.config.message_dropout, self.training)
+            outputs.append(F.normalize(current, dim=-1))
+        return torch.cat(outputs, -1)
+
+    def pair_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
+        final = self.propagate()
+        return final[: self.n_users], final[self.n_users: self.n_users + self.n_items]
+
+    def regularised(self, batch: PairBatch) -> tuple[torch.Tensor, ...]:
+        return (self.user_embedding(batch.users), self.entity_embedding(batch.positives),
+                self.entity_embedding(batch.negatives))
+
+    def score(self, batch: UserBatch) -> torch.Tensor:
+        if self.training or torch.is_grad_enabled():
+            users, items = self.pair_tables()
+        else:
+            if self._tables is None:
+                self._tables = self.pair_tables()
+            users, items = self._tables
+        return users[batch.user_tensor(self.device)] @ items.T
+
+    def train(self, mode: bool = True) -> KGAT:
+        self._tables = None
+        return super().train(mode)
+
+    def load_state(self, state: dict[str, torch.Tensor]) -> None:
+        resize_to_state(self, state, DATA_SIZED)
+        self.n_kg_relations = (self.relation_embedding.weight.shape[0] - 2) // 2
+        super().load_state(state)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._attention, self._tables = None, None
