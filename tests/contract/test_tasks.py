@@ -17,7 +17,7 @@ import torch
 from pretrec.data.split import leave_one_out
 from pretrec.pipeline.fitting import build, build_configs, side_features
 from pretrec.random import seeded_torch
-from pretrec.sampling.batches import TensorBatch
+from pretrec.sampling.batches import TensorBatch, TripleBatch
 from pretrec.tasks.base import Task
 from pretrec.tasks.catalogue import TASKS, make_task
 
@@ -37,7 +37,7 @@ def built(name: str, planted_dataset, tiny_bert):
         options |= {"attribute_weight": 0.5, "segment_weight": 0.5}
     config, _ = build_configs(name, options)
     dataset = planted_dataset
-    if name == "pretrainer":
+    if name in ("pretrainer", "kgat"):  # S3-Rec's attribute heads; KGAT's attribute graph
         attributes = [np.array([i % 3, 3 + i % 2]) for i in range(dataset.n_items)]
         dataset = dataclasses.replace(dataset, item_side=dataclasses.replace(dataset.item_side,
                                                                             attributes=attributes))
@@ -124,7 +124,10 @@ def test_an_epoch_covers_the_training_split(name: str, tasks) -> None:
         items = torch.cat([b.index for b in batches]).numpy()
         assert np.array_equal(np.sort(items), np.unique(train.items))
     elif hasattr(first, "positives"):
-        assert sum(len(b.users) for b in batches) == train.csr.nnz  # deduplicated pairs
+        pairs = [b for b in batches if hasattr(b, "positives")]
+        assert sum(len(b.users) for b in pairs) == train.csr.nnz  # deduplicated pairs
+        triples = [b for b in batches if isinstance(b, TripleBatch)]  # KGAT's second objective
+        assert sum(len(b.heads) for b in triples) == len(getattr(task, "heads", []))
     else:
         assert sum(len(b.users) for b in batches) == len(train)
 

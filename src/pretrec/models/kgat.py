@@ -208,6 +208,8 @@ class KGAT(NeuralRecommender):
 
     def train(self, mode: bool = True) -> KGAT:
         self._tables = None
+        if not mode:  # scoring reads attention of the weights as they are now, as a reload does
+            self._attention = None
         return super().train(mode)
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:

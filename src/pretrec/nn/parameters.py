@@ -32,3 +32,5 @@ def resize_to_state(module: nn.Module, state: dict[str, torch.Tensor],
             setattr(owner, leaf, nn.Parameter(fresh, requires_grad=current.requires_grad))
         else:
             setattr(owner, leaf, fresh)
+        if isinstance(owner, nn.Embedding):
+            owner.num_embeddings = tensor.shape[0]
