@@ -159,7 +159,8 @@ def print_table(model: str, summary: dict[str, Any]) -> None:
     for label, key in (("train s / epoch (median)", "train_seconds_per_epoch_median"),
                        ("full-ranking valid pass s (median)", "valid_pass_seconds_median")):
         cells = [f"{summary[n][key]:.2f}" for n in names]
-        print(f"| {label} | " + " | ".join(cells) + f" | {ratio.get(key, 0):.2f}x |")
+        shown = f"{ratio[key]:.2f}x" if key in ratio else ""
+        print(f"| {label} | " + " | ".join(cells) + f" | {shown} |")
     for label, key in (("epochs", "epochs"),
                        ("valid Recall@20, last epoch", "valid_recall@20_last"),
                        ("valid Recall@20, best epoch", "valid_recall@20_best")):

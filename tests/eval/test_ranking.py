@@ -60,7 +60,11 @@ def test_constant_scores_get_no_credit_under_pessimistic_ties() -> None:
     scores = np.zeros((3, 50))
     ranking = rank_all(fixed_scores(scores), histories([], 3, 50),
                        targets([(0, 1), (1, 2), (2, 3)], 3, 50))
-    assert (ranking.ranks == 50).all()
+    # pessimistically last of 50 ties: below the top k_max = 20, so a miss (rank n_items + 1)
+    assert (ranking.ranks == 51).all()
+    ranking = rank_all(fixed_scores(scores), histories([], 3, 50),
+                       targets([(0, 1), (1, 2), (2, 3)], 3, 50), k_max=50)
+    assert (ranking.ranks == 50).all()  # within the top k_max: the exact pessimistic rank
 
 
 def test_multiple_targets_count_each_other() -> None:

@@ -68,21 +68,29 @@ def padded_targets(targets: sp.csr_matrix) -> np.ndarray:
     return result
 
 
-def target_ranks(scores: torch.Tensor, targets: torch.Tensor, ties: Ties) -> torch.Tensor:
-    """float64 (B, T) ranks of `targets` (long (B, T), -1 padding -> inf) within `scores` (B, N)."""
+def target_ranks(scores: torch.Tensor, targets: torch.Tensor, ties: Ties,
+                 top_values: torch.Tensor) -> torch.Tensor:
+    """float64 (B, T) ranks of `targets` (long (B, T), -1 padding -> inf) within `scores` (B, N),
+    exact up to k = top_values.shape[1]; a target below the k-th item gets rank N + 1.
+
+    Every metric is cut at some k <= k_max, so ranks beyond it are never read. `top_values`
+    (B, k), each row's k highest scores in descending order, decide the rest: a target scoring
+    above the k-th value ranks among them; one tied with it needs one count over the row
+    (pessimistic ties count every item that scores as much); one below it is a miss. B x N work
+    for any number of targets.
+    """
     present = targets >= 0
     target_scores = scores.gather(1, targets.clamp(min=0))  # (B, T)
-    n_items = scores.shape[1]
-    ranks = torch.empty(targets.shape, dtype=torch.float64)
-    # compare in blocks of target columns so (B, t, N) stays within the element budget
-    step = max(1, CHUNK_ELEMENTS // max(1, scores.shape[0] * n_items))
-    for start in range(0, targets.shape[1], step):
-        block = target_scores[:, start : start + step, None]  # (B, t, 1)
-        if ties == "pessimistic":
-            count = (scores[:, None, :] >= block).sum(-1, dtype=torch.int32)  # target included
-        else:
-            count = (scores[:, None, :] > block).sum(-1, dtype=torch.int32) + 1
-        ranks[:, start : start + step] = count.to(torch.float64).cpu()
+    n_items, k = scores.shape[1], top_values.shape[1]
+    kth = top_values[:, -1:]  # (B, 1)
+    if ties == "pessimistic":
+        above = (top_values[:, None, :] >= target_scores[:, :, None]).sum(-1)  # (B, T)
+        at_kth = (scores >= kth).sum(1, keepdim=True)  # ties of the k-th value beyond the top
+        count = torch.where(target_scores == kth, at_kth, above)
+    else:
+        count = (top_values[:, None, :] > target_scores[:, :, None]).sum(-1) + 1
+    count = torch.where((target_scores < kth) | (count > k), n_items + 1, count)
+    ranks = count.to(torch.float64).cpu()
     ranks[~present.cpu()] = float("inf")
     return ranks
 
@@ -137,12 +145,13 @@ def rank_all(
             scores[torch.as_tensor(rows, device=device),
                    torch.as_tensor(mask.indices, dtype=torch.long, device=device)] = -torch.inf
         target_index = torch.as_tensor(padded_targets(chunk_targets), device=device)
-        block = target_ranks(scores, target_index, ties)
+        top_values, top_items = torch.topk(scores, k, dim=1)
+        block = target_ranks(scores, target_index, ties, top_values)
         # a masked target is a miss after every candidate, whatever the catalogue's size
         # (model scores were finite, so -inf is the mask); inf stays the padding of ranks
         masked = torch.isneginf(scores.gather(1, target_index.clamp(min=0))).cpu()
         masked &= (target_index >= 0).cpu()
         block = block.masked_fill(masked, float(n_items + 1)).numpy()
         ranks[start : start + len(chunk), : block.shape[1]] = block
-        top[start : start + len(chunk)] = torch.topk(scores, k, dim=1).indices.cpu().numpy()
+        top[start : start + len(chunk)] = top_items.cpu().numpy()
     return Ranking(users=users, ranks=ranks, top_items=top)
