@@ -151,9 +151,10 @@ def test_models_are_at_most_one_level_below_a_base_and_configs_two_below_config(
     from pretrec.config import Config
     from pretrec.models import MODELS
     from pretrec.models.base import NeuralRecommender, Recommender
+    from pretrec.models.graph_base import GraphRecommender
     from pretrec.models.rating_model import RatingModel
 
-    bases = {Recommender, NeuralRecommender, RatingModel}
+    bases = {Recommender, NeuralRecommender, RatingModel, GraphRecommender}
     for entry in MODELS:
         parents = [c for c in entry.model.__bases__ if issubclass(c, Recommender)]
         assert parents and all(p in bases for p in parents), f"{entry.name}: {entry.model.__mro__}"

@@ -46,7 +46,7 @@ def build(train, graph, **options):
 
 def test_the_collaborative_graph_has_every_edge_both_ways(train, graph) -> None:
     model = build(train, graph)
-    heads, relations, tails = model.edges()
+    heads, relations, tails = model.collaborative_edges()
     n_pairs = len(np.unique(train.users * 20 + train.items))
     assert len(heads) == 2 * n_pairs + 2 * len(graph)
     assert set(relations.tolist()) == {0, 1, 2, 3}  # interact, inverse, has_attribute, inverse

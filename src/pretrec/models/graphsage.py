@@ -28,10 +28,9 @@ from torch import nn
 
 from pretrec.config import Config
 from pretrec.data.interactions import Interactions
-from pretrec.data.user_item_graph import mean_adjacency, training_edges
+from pretrec.data.user_item_graph import mean_adjacency
 from pretrec.errors import ConfigError
-from pretrec.models.base import NeuralRecommender
-from pretrec.nn.parameters import resize_to_state
+from pretrec.models.graph_base import GraphRecommender
 from pretrec.nn.propagation import sparse_tensor
 from pretrec.sampling.batches import PairBatch, UserBatch
 
@@ -72,7 +71,7 @@ class GraphSAGEConfig(Config):
             raise ValueError("l2 must be >= 0 and init_std > 0")
 
 
-class GraphSAGE(NeuralRecommender):
+class GraphSAGE(GraphRecommender):
     """Users as the mean of their items, items as themselves plus the mean of their users."""
 
     config_class = GraphSAGEConfig
@@ -89,24 +88,19 @@ class GraphSAGE(NeuralRecommender):
         self.users_from_items = SAGEConv(width, width, aggr="sum", root_weight=False)
         self.items_from_users = SAGEConv((width, width), width, aggr="sum")
         self.users_from_item_states = SAGEConv(width, width, aggr="sum", root_weight=False)
-        self.register_buffer("graph_users", torch.zeros(0, dtype=torch.int64))
-        self.register_buffer("graph_items", torch.zeros(0, dtype=torch.int64))
         self.register_buffer("trained_items", torch.zeros(n_items, dtype=torch.bool))
         self._observed: sp.csr_matrix | None = None
         self._graphs: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
         self._items: torch.Tensor | None = None
 
     def prepare(self, train: Interactions) -> None:
-        users, items = training_edges(train)
-        self.graph_users = torch.from_numpy(users).to(self.device)
-        self.graph_items = torch.from_numpy(items).to(self.device)
         self.trained_items = torch.from_numpy(train.item_counts() > 0).to(self.device)
-        self._forget()
+        super().prepare(train)
 
     def observe(self, interactions: Interactions) -> None:
         """Score over these events (the training graph and what arrived since) from now on."""
         self._observed = interactions.csr
-        self._forget()
+        self.forget_graph()
 
     def regularised(self, batch: PairBatch) -> tuple[torch.Tensor, ...]:
         """The item embeddings a BPR batch used (users have no parameters)."""
@@ -144,21 +138,16 @@ class GraphSAGE(NeuralRecommender):
             if which == "scoring" and self._observed is not None:
                 matrix = self._observed
             else:
-                users, items = (t.cpu().numpy() for t in (self.graph_users, self.graph_items))
+                users, items = self.edges()
                 matrix = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
                                        shape=(self.n_users, self.n_items))
             self._graphs[which] = (sparse_tensor(mean_adjacency(matrix), self.device),
                                    sparse_tensor(mean_adjacency(matrix.T), self.device))
         return self._graphs[which]
 
-    def train(self, mode: bool = True) -> GraphSAGE:
+    def forget_scores(self, training: bool) -> None:
         self._items = None
-        return super().train(mode)
 
-    def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        resize_to_state(self, state, ("graph_users", "graph_items"))  # sized by the graph
-        super().load_state(state)
-        self._forget()
-
-    def _forget(self) -> None:
-        self._graphs, self._items = {}, None
+    def forget_graph(self) -> None:
+        self._graphs = {}
+        super().forget_graph()

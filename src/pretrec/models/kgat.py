@@ -24,17 +24,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from pretrec.config import Config
-from pretrec.data.interactions import Interactions
-from pretrec.data.user_item_graph import training_edges
-from pretrec.models.base import NeuralRecommender
 from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
-from pretrec.nn.parameters import resize_to_state
+from pretrec.models.graph_base import GraphRecommender
 from pretrec.nn.propagation import sparse_tensor
 from pretrec.sampling.batches import PairBatch, UserBatch
 
 INTERACT = 0  # relation ids: 0 interact, 1 its inverse, then the KG's r and r + n_relations
-DATA_SIZED = ("entity_embedding.weight", "relation_embedding.weight", "relation_projection",
-              "kg_heads", "kg_relations", "kg_tails", "graph_users", "graph_items")
 
 
 @dataclass(frozen=True)
@@ -67,11 +62,14 @@ class KGATConfig(Config):
             raise ValueError("message_dropout must lie in [0, 1); l2 and kg_l2 must be >= 0")
 
 
-class KGAT(NeuralRecommender):
+class KGAT(GraphRecommender):
     """Attentive propagation over users, items and knowledge-graph entities."""
 
     config_class = KGATConfig
     scores_user_ids = True
+    data_sized = (*GraphRecommender.data_sized, "entity_embedding.weight",
+                  "relation_embedding.weight", "relation_projection", "kg_heads", "kg_relations",
+                  "kg_tails")
 
     @classmethod
     def feature_request(cls, config: Config) -> FeatureRequest:
@@ -105,8 +103,6 @@ class KGAT(NeuralRecommender):
                              else torch.from_numpy(graph.relations.astype(np.int64)))
         self.register_buffer("kg_tails", empty.clone() if graph is None
                              else torch.from_numpy(graph.tails.astype(np.int64)))
-        self.register_buffer("graph_users", empty.clone())
-        self.register_buffer("graph_items", empty.clone())
         self._attention: torch.Tensor | None = None
         self._tables: tuple[torch.Tensor, torch.Tensor] | None = None
 
@@ -114,13 +110,7 @@ class KGAT(NeuralRecommender):
     def n_entities(self) -> int:
         return self.entity_embedding.weight.shape[0]
 
-    def prepare(self, train: Interactions) -> None:
-        users, items = training_edges(train)
-        self.graph_users = torch.from_numpy(users).to(self.device)
-        self.graph_items = torch.from_numpy(items).to(self.device)
-        self._forget()
-
-    def edges(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def collaborative_edges(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(heads, relations, tails) of the collaborative knowledge graph over nodes users then
         entities, inverse edges included."""
         users, items = self.graph_users, self.graph_items + self.n_users
@@ -149,7 +139,7 @@ class KGAT(NeuralRecommender):
     @torch.no_grad()
     def update_attention(self, chunk: int = 65536) -> None:
         """Recompute the attention weights of every edge (no gradient, as the paper)."""
-        heads, relations, tails = self.edges()
+        heads, relations, tails = self.collaborative_edges()
         logits = torch.empty(len(heads), device=self.device)
         for start in range(0, len(heads), chunk):
             part = slice(start, start + chunk)
@@ -206,17 +196,15 @@ class KGAT(NeuralRecommender):
             users, items = self._tables
         return users[batch.user_tensor(self.device)] @ items.T
 
-    def train(self, mode: bool = True) -> KGAT:
+    def forget_scores(self, training: bool) -> None:
         self._tables = None
-        if not mode:  # scoring reads attention of the weights as they are now, as a reload does
+        if not training:  # scoring reads attention of the weights as they are, as a reload does
             self._attention = None
-        return super().train(mode)
+
+    def forget_graph(self) -> None:
+        self._attention = None
+        super().forget_graph()
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        resize_to_state(self, state, DATA_SIZED)
-        self.n_kg_relations = (self.relation_embedding.weight.shape[0] - 2) // 2
         super().load_state(state)
-        self._forget()
-
-    def _forget(self) -> None:
-        self._attention, self._tables = None, None
+        self.n_kg_relations = (self.relation_embedding.weight.shape[0] - 2) // 2

@@ -19,10 +19,8 @@ from torch import nn
 
 from pretrec.augment.embedding import uniform_noise
 from pretrec.config import Config
-from pretrec.data.interactions import Interactions
-from pretrec.data.user_item_graph import normalized_adjacency, training_edges
-from pretrec.models.base import NeuralRecommender
-from pretrec.nn.parameters import resize_to_state
+from pretrec.data.user_item_graph import normalized_adjacency
+from pretrec.models.graph_base import GraphRecommender
 from pretrec.nn.propagation import propagate, sparse_tensor
 from pretrec.sampling.batches import UserBatch
 
@@ -59,7 +57,7 @@ def check_contrast(weight: float, temperature: float) -> None:
                          f"and {temperature}")
 
 
-class LightGCN(NeuralRecommender):
+class LightGCN(GraphRecommender):
     """Embeddings smoothed over the user-item graph; see the module docstring."""
 
     config_class = LightGCNConfig
@@ -71,20 +69,8 @@ class LightGCN(NeuralRecommender):
         self.item_embedding = nn.Embedding(n_items, config.embedding_dim)
         nn.init.normal_(self.user_embedding.weight, std=config.init_std)
         nn.init.normal_(self.item_embedding.weight, std=config.init_std)
-        self.register_buffer("graph_users", torch.zeros(0, dtype=torch.int64))
-        self.register_buffer("graph_items", torch.zeros(0, dtype=torch.int64))
         self._adjacency: torch.Tensor | None = None
         self._tables: tuple[torch.Tensor, torch.Tensor] | None = None
-
-    def prepare(self, train: Interactions) -> None:
-        users, items = training_edges(train)
-        self.graph_users = torch.from_numpy(users).to(self.device)
-        self.graph_items = torch.from_numpy(items).to(self.device)
-        self._forget()
-
-    def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """The training graph's (users, items) edge arrays."""
-        return self.graph_users.cpu().numpy(), self.graph_items.cpu().numpy()
 
     def adjacency_of(self, users: np.ndarray, items: np.ndarray) -> torch.Tensor:
         """The normalised adjacency of an edge set (a view), on the model's device."""
@@ -130,14 +116,9 @@ class LightGCN(NeuralRecommender):
             self._tables = self.pair_tables()
         return self._tables
 
-    def train(self, mode: bool = True) -> LightGCN:
+    def forget_scores(self, training: bool) -> None:
         self._tables = None  # parameters may change while training
-        return super().train(mode)
 
-    def load_state(self, state: dict[str, torch.Tensor]) -> None:
-        resize_to_state(self, state, ("graph_users", "graph_items"))  # sized by the graph
-        super().load_state(state)
-        self._forget()
-
-    def _forget(self) -> None:
-        self._adjacency, self._tables = None, None
+    def forget_graph(self) -> None:
+        self._adjacency = None
+        super().forget_graph()

@@ -25,7 +25,7 @@ class KGATTask(BPRTask):
     def __init__(self, train: Interactions, model: Any):
         super().__init__(train, model.config.n_negatives, model.config.l2)
         self.kg_l2 = model.config.kg_l2
-        heads, relations, tails = (t.cpu().numpy() for t in model.edges())
+        heads, relations, tails = (t.cpu().numpy() for t in model.collaborative_edges())
         knowledge = relations >= 2  # the KG's triples and their inverses, not user-item edges
         self.heads, self.relations, self.tails = (a[knowledge] for a in (heads, relations, tails))
         self.first_entity, self.n_entities = model.n_users, model.n_entities
