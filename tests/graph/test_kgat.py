@@ -58,7 +58,9 @@ def test_the_collaborative_graph_has_every_edge_both_ways(train, graph) -> None:
 def test_attention_is_a_softmax_over_each_nodes_edges(train, graph) -> None:
     model = build(train, graph)
     model.update_attention()
-    rows = model.attention().to_dense().sum(1)
+    attention, transpose = model.attention()
+    torch.testing.assert_close(transpose.to_dense(), attention.to_dense().T)
+    rows = attention.to_dense().sum(1)
     has_edges = rows > 0
     torch.testing.assert_close(rows[has_edges], torch.ones(int(has_edges.sum())))
 

@@ -26,7 +26,7 @@ from torch import nn
 from pretrec.config import Config
 from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.models.graph_base import GraphRecommender
-from pretrec.nn.propagation import sparse_tensor
+from pretrec.nn.propagation import sparse_product, sparse_tensor
 from pretrec.sampling.batches import PairBatch, UserBatch
 
 INTERACT = 0  # relation ids: 0 interact, 1 its inverse, then the KG's r and r + n_relations
@@ -103,7 +103,7 @@ class KGAT(GraphRecommender):
                              else torch.from_numpy(graph.relations.astype(np.int64)))
         self.register_buffer("kg_tails", empty.clone() if graph is None
                              else torch.from_numpy(graph.tails.astype(np.int64)))
-        self._attention: torch.Tensor | None = None
+        self._attention: tuple[torch.Tensor, torch.Tensor] | None = None
         self._tables: tuple[torch.Tensor, torch.Tensor] | None = None
 
     @property
@@ -130,10 +130,26 @@ class KGAT(GraphRecommender):
     def transr(self, heads: torch.Tensor, relations: torch.Tensor,
                tails: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Projected head, relation, projected tail embeddings of node ids (entities offset by
-        n_users)."""
-        nodes, projection = self.nodes(), self.relation_projection[relations]
-        head = torch.bmm(nodes[heads].unsqueeze(1), projection).squeeze(1)
-        tail = torch.bmm(nodes[tails].unsqueeze(1), projection).squeeze(1)
+        n_users). Rows are projected relation by relation, one matrix product each, never a
+        (rows, d, relation_dim) gather of the projections."""
+        nodes = self.nodes()
+        if len(relations) == 0:
+            empty = nodes.new_zeros((0, self.relation_projection.shape[-1]))
+            return empty, self.relation_embedding(relations), empty
+        order = torch.argsort(relations)
+        present, counts = torch.unique_consecutive(relations[order], return_counts=True)
+        # one gather per side (a gather's backward writes a full table), then slices per relation
+        head_rows, tail_rows = nodes[heads[order]], nodes[tails[order]]
+        head_parts, tail_parts, start = [], [], 0
+        for relation, count in zip(present.tolist(), counts.tolist(), strict=True):
+            projection = self.relation_projection[relation]  # (d, relation_dim)
+            head_parts.append(head_rows[start: start + count] @ projection)
+            tail_parts.append(tail_rows[start: start + count] @ projection)
+            start += count
+        restore = torch.empty_like(order)
+        restore[order] = torch.arange(len(order), device=order.device)
+        head = torch.cat(head_parts)[restore]
+        tail = torch.cat(tail_parts)[restore]
         return head, self.relation_embedding(relations), tail
 
     @torch.no_grad()
@@ -154,10 +170,12 @@ class KGAT(GraphRecommender):
         weights = (weights / totals[heads]).cpu().numpy()
         matrix = sp.csr_matrix((weights, (heads.cpu().numpy(), tails.cpu().numpy())),
                                shape=(n_nodes, n_nodes))
-        self._attention = sparse_tensor(matrix, self.device)
+        self._attention = (sparse_tensor(matrix, self.device),
+                           sparse_tensor(matrix.T.tocsr(), self.device))
         self._tables = None
 
-    def attention(self) -> torch.Tensor:
+    def attention(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The attention matrix over the collaborative graph and its transpose."""
         if self._attention is None:
             self.update_attention()
         return self._attention
@@ -165,9 +183,9 @@ class KGAT(GraphRecommender):
     def propagate(self) -> torch.Tensor:
         """(n_users + n_entities, sum of layer sizes + d): every layer's output, concatenated."""
         current, outputs = self.nodes(), [self.nodes()]
-        attention = self.attention()
+        attention, transpose = self.attention()
         for combine, interact in zip(self.combine, self.interact, strict=True):
-            neighbourhood = attention @ current
+            neighbourhood = sparse_product(attention, transpose, current)
             if self.config.aggregator == "bi":
                 current = (F.leaky_relu(combine(current + neighbourhood))
                            + F.leaky_relu(interact(current * neighbourhood)))

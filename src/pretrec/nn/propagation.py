@@ -42,6 +42,27 @@ class _SymmetricProduct(torch.autograd.Function):
         return None, ctx.adjacency @ grad
 
 
+class _SparseProduct(torch.autograd.Function):
+    """A @ X for a sparse A whose transpose is kept beside it: the backward pass is Aᵀ @ grad,
+    with no CSR transpose on every step."""
+
+    @staticmethod
+    def forward(ctx, matrix: torch.Tensor, transpose: torch.Tensor,
+                dense: torch.Tensor) -> torch.Tensor:
+        ctx.transpose = transpose
+        return matrix @ dense
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[None, None, torch.Tensor]:
+        return None, None, ctx.transpose @ grad
+
+
+def sparse_product(matrix: torch.Tensor, transpose: torch.Tensor,
+                   dense: torch.Tensor) -> torch.Tensor:
+    """`matrix @ dense` (sparse CSR times dense) whose gradient uses the given `transpose`."""
+    return _SparseProduct.apply(matrix, transpose, dense)
+
+
 def propagate(adjacency: torch.Tensor | Sequence[torch.Tensor], embeddings: torch.Tensor,
               n_layers: int,
               perturb: Callable[[torch.Tensor], torch.Tensor] | None = None) -> list[torch.Tensor]:
