@@ -88,3 +88,13 @@ def test_the_splits_are_reachable_by_name_and_check_their_options(inter) -> None
         new_user_split(inter, fraction=0.6)
     with pytest.raises(DataError, match="too few to hold out"):
         new_user_split(inter, fraction=0.45, max_given=12)
+
+
+def test_a_seed_split_option_overrides_the_runs_seed(inter) -> None:
+    from pretrec.data.interactions import Dataset
+
+    dataset = Dataset.from_interactions(inter)
+    by_option = make_split(dataset, "new_users", seed="3")  # as --split-option seed=3 gives it
+    np.testing.assert_array_equal(by_option.new_users,
+                                  make_split(dataset, "new_users", 3).new_users)
+    assert not np.array_equal(by_option.new_users, make_split(dataset, "new_users", 0).new_users)

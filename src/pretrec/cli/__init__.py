@@ -21,6 +21,7 @@ import torch
 
 from pretrec import __version__
 from pretrec.cli import commands, tools
+from pretrec.data.io import FORMATS
 from pretrec.data.split_by_name import SPLITS
 from pretrec.errors import PretrecError
 from pretrec.finetune.strategies import STRATEGIES
@@ -160,7 +161,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
         parser.add_argument("--model", help="registered model name (see `pretrec models`)")
     parser.add_argument("--dataset", help="data path, or 'synthetic' for the built-in dataset")
     parser.add_argument("--format",
-                        help="seq, pairs, atomic, csv, tsv, parquet, presplit (default: detect)")
+                        help=f"{', '.join(FORMATS)} (default: detect)")
     parser.add_argument("--columns",
                         help="table column roles, e.g. user=userId,item=movieId,rating=rating")
     parser.add_argument("--item-attributes",

@@ -42,8 +42,8 @@ def make_split(dataset: Dataset, name: str, seed: int = 0, **options: float | st
         raise DataError(f"split '{name}' takes no option(s) {unknown}; "
                         f"options: {', '.join(accepted) or 'none'}")
     values = {key: _number(key, value) for key, value in options.items()}
-    if "seed" in inspect.signature(maker).parameters:
-        values["seed"] = seed
+    if "seed" in inspect.signature(maker).parameters:  # `--split-option seed=N` comes as text
+        values["seed"] = int(_number("seed", seed))
     return maker(dataset.interactions, **values)
 
 

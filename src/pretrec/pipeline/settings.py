@@ -38,7 +38,7 @@ class RunSettings(Config):
     dataset: str = ""
     """Data path, or 'synthetic' for the built-in dataset."""
     format: str = ""
-    """seq, pairs, atomic, csv, tsv, parquet, presplit, movielens; empty: detect."""
+    """seq, pairs, atomic, csv, tsv, parquet, presplit, movielens, kg; empty: detect."""
     columns: str = ""
     """Table column roles, e.g. 'user=userId,item=movieId,rating=rating'."""
     item_attributes: str = ""
