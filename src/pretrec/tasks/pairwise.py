@@ -15,6 +15,7 @@ import torch
 
 from pretrec import losses
 from pretrec.data.interactions import Interactions
+from pretrec.data.user_item_graph import training_edges
 from pretrec.sampling.batches import PairBatch
 from pretrec.sampling.negatives import sample_negatives
 from pretrec.tasks.base import Task
@@ -28,9 +29,9 @@ class BPRTask(Task):
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[PairBatch]:
         train = self.train
-        positives = train.csr.tocoo()  # deduplicated (user, item) pairs
-        order = rng.permutation(positives.nnz)
-        users, items = positives.row[order].astype(np.int64), positives.col[order].astype(np.int64)
+        users, items = training_edges(train)  # deduplicated (user, item) pairs
+        order = rng.permutation(len(users))
+        users, items = users[order], items[order]
         negatives = sample_negatives(users, self.n_negatives, train.n_items, rng, train.csr)
         for start in range(0, len(users), batch_size):
             stop = start + batch_size
