@@ -33,7 +33,7 @@ from pretrec.eval.protocol import Protocol
 from pretrec.eval.report import Report
 from pretrec.models import MODELS
 from pretrec.models.base import Recommender
-from pretrec.pipeline.fitting import FitHooks, build_configs, fit
+from pretrec.pipeline.fitting import FitHooks, build_configs, fit, scorer
 from pretrec.pipeline.run_folder import close_run_folder, open_run_folder
 
 log = logging.getLogger(__name__)
@@ -172,14 +172,6 @@ def check_applicable(model_name: str, split: Split) -> None:
     if split.cold_items is not None and not model.ranks_new_items:
         raise NotApplicable(f"{model_name} has no representation of items absent from training "
                             f"({split.protocol})")
-
-
-def scorer(model: Any, split: Split, part: str) -> Any:
-    """The model's score function for ranking `part`; on an inductive split the model first
-    observes that ranking's context (what is shown of the held-out users or items)."""
-    if split.given is not None:
-        model.observe(split.context(part))
-    return model.score
 
 
 def check_split(dataset: Dataset, split: Split, protocol: Protocol) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ import torch
 from pretrec.checkpoint import build_model
 from pretrec.config import Config
 from pretrec.data.interactions import Dataset, Interactions
+from pretrec.data.split import Split
 from pretrec.errors import ConfigError
 from pretrec.models import MODELS
 from pretrec.models.base import NeuralRecommender, Recommender
@@ -29,6 +30,7 @@ from pretrec.models.features import NO_FEATURES, SideFeatures
 from pretrec.nn.parameters import parameter_counts
 from pretrec.pipeline.features import compute_features
 from pretrec.random import seeded_torch
+from pretrec.sampling.batches import UserBatch
 from pretrec.tasks.base import Task
 from pretrec.tasks.catalogue import make_task
 from pretrec.train.loop import TrainConfig, TrainResult, Validator, train_model
@@ -152,3 +154,11 @@ def fit_built(model_name: str, model: Recommender, train: Interactions,
     model.prepare(train)
     return train_model(model, task, validator, train_config or TrainConfig(), seed,
                        data=train.fingerprint())
+
+
+def scorer(model: Any, split: Split, part: str) -> Callable[[UserBatch], torch.Tensor]:
+    """The model's score function for ranking `part` of `split`; on an inductive split the model
+    first observes that ranking's context (what is shown of the held-out users or items)."""
+    if split.given is not None:
+        model.observe(split.context(part))
+    return model.score

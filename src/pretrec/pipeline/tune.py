@@ -16,7 +16,7 @@ from pretrec.data.interactions import Dataset
 from pretrec.data.split import Split
 from pretrec.eval.evaluate import Evaluator
 from pretrec.eval.protocol import Protocol
-from pretrec.pipeline.fitting import build_configs, fit
+from pretrec.pipeline.fitting import build_configs, fit, scorer
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def grid_search(
         model_config, train_config = build_configs(model_name, options)
         data = dataset or Dataset.from_interactions(split.train)
         fitted = fit(model_name, data, split.train, model_config, train_config, seed,
-                     validator=lambda m: validate(m.score).metrics, n_users=split.n_users,
-                     n_items=split.n_items)
-        value = validate(fitted.model.score).metrics[metric]
+                     validator=lambda m: validate(scorer(m, split, "valid")).metrics,
+                     n_users=split.n_users, n_items=split.n_items)
+        value = validate(scorer(fitted.model, split, "valid")).metrics[metric]
         trials.append(Trial(options, value, fitted.seconds))
     best = max(trials, key=lambda t: t.valid_metric)
     return best.options, trials
