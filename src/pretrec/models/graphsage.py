@@ -18,6 +18,7 @@ embeddings a batch used.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -31,12 +32,15 @@ from pretrec.data.interactions import Interactions
 from pretrec.data.user_item_graph import mean_adjacency
 from pretrec.errors import ConfigError
 from pretrec.models.graph_base import GraphRecommender
-from pretrec.nn.propagation import sparse_tensor
+from pretrec.nn.propagation import sparse_tensor, sparse_tensor_with_transpose, spmm
 from pretrec.sampling.batches import PairBatch, UserBatch
 
 
+@functools.cache
 def _sage_layer() -> type:
-    """torch-geometric's SAGEConv, imported only when the model is built (it is heavy)."""
+    """torch-geometric's SAGEConv, imported only when the model is built (it is heavy), with its
+    sparse sum through `spmm`: torch's own CSR product transposes the matrix on every backward
+    pass (most of a training step's time); the graphs here carry their transpose."""
     try:
         with warnings.catch_warnings():  # torch.jit.script deprecation inside its import
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -44,7 +48,12 @@ def _sage_layer() -> type:
     except ImportError:
         raise ConfigError("graphsage needs torch-geometric: pip install 'pretrec[graph]' "
                           "(or torch-geometric>=2.8.1)") from None
-    return SAGEConv
+
+    class TransposedSAGEConv(SAGEConv):
+        def message_and_aggregate(self, adj_t: torch.Tensor, x: tuple) -> torch.Tensor:
+            return spmm(adj_t, x[0])  # aggr="sum": the adjacency's values already average
+
+    return TransposedSAGEConv
 
 
 @dataclass(frozen=True)
@@ -141,8 +150,9 @@ class GraphSAGE(GraphRecommender):
                 users, items = self.edges()
                 matrix = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
                                        shape=(self.n_users, self.n_items))
-            self._graphs[which] = (sparse_tensor(mean_adjacency(matrix), self.device),
-                                   sparse_tensor(mean_adjacency(matrix.T), self.device))
+            self._graphs[which] = (
+                sparse_tensor_with_transpose(mean_adjacency(matrix), self.device),
+                sparse_tensor_with_transpose(mean_adjacency(matrix.T), self.device))
         return self._graphs[which]
 
     def forget_scores(self, training: bool) -> None:

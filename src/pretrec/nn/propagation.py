@@ -63,6 +63,22 @@ def sparse_product(matrix: torch.Tensor, transpose: torch.Tensor,
     return _SparseProduct.apply(matrix, transpose, dense)
 
 
+def sparse_tensor_with_transpose(matrix: sp.spmatrix,
+                                 device: torch.device | str = "cpu") -> torch.Tensor:
+    """`sparse_tensor(matrix)` carrying its transpose as the attribute `transposed`, built once,
+    for `spmm`'s backward pass (a layer that takes the matrix as its argument keeps working)."""
+    tensor = sparse_tensor(matrix, device)
+    tensor.transposed = sparse_tensor(sp.csr_matrix(matrix).T.tocsr(), device)
+    return tensor
+
+
+def spmm(matrix: torch.Tensor, dense: torch.Tensor) -> torch.Tensor:
+    """`matrix @ dense`; the backward pass goes through `matrix.transposed` when the matrix
+    carries one (`sparse_tensor_with_transpose`), else through torch's CSR transpose."""
+    transpose = getattr(matrix, "transposed", None)
+    return matrix @ dense if transpose is None else sparse_product(matrix, transpose, dense)
+
+
 def propagate(adjacency: torch.Tensor | Sequence[torch.Tensor], embeddings: torch.Tensor,
               n_layers: int,
               perturb: Callable[[torch.Tensor], torch.Tensor] | None = None) -> list[torch.Tensor]:
