@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import torch
 
 from pretrec import losses
 from pretrec.augment.embedding import uniform_noise
 from pretrec.augment.graph import augment, edge_dropout, node_dropout, views_per_layer
 from pretrec.data.user_item_graph import normalized_adjacency, training_edges
-from pretrec.nn.propagation import propagate, sparse_tensor
+from pretrec.nn.propagation import propagate, sparse_tensor, sparse_tensor_with_transpose, spmm
 
 # users 0, 1; items 0, 1, 2; edges u0-i0, u0-i1, u1-i1, u1-i2 (a path i0-u0-i1-u1-i2)
 USERS, ITEMS = np.array([0, 0, 1, 1]), np.array([0, 1, 1, 2])
@@ -69,6 +70,21 @@ def test_propagation_takes_one_matrix_per_layer_and_checks_their_number() -> Non
     torch.testing.assert_close(layers[2], propagate(sparse, start, 2)[2])
     with pytest.raises(ValueError, match="2 adjacency matrices for 3 layers"):
         propagate([sparse, sparse], start, n_layers=3)
+
+
+def test_spmm_of_a_rectangular_matrix_carrying_its_transpose_matches_dense_autograd() -> None:
+    matrix = sp.random(4, 6, density=0.5, format="csr", random_state=0, dtype=np.float32)
+    carried = sparse_tensor_with_transpose(matrix)
+    assert carried.transposed.shape == (6, 4)
+    dense = torch.randn(6, 3, requires_grad=True)
+    weights = torch.randn(4, 3)
+    (spmm(carried, dense) * weights).sum().backward()
+    ours = dense.grad.clone()
+    dense.grad = None
+    reference = torch.from_numpy(matrix.toarray()) @ dense
+    (reference * weights).sum().backward()
+    torch.testing.assert_close(spmm(carried, dense), reference)
+    torch.testing.assert_close(ours, dense.grad)
 
 
 def big_graph(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
