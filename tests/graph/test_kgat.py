@@ -16,6 +16,7 @@ from pretrec.data.sequences import UserHistories
 from pretrec.errors import DataError
 from pretrec.models import MODELS
 from pretrec.models.features import SideFeatures
+from pretrec.nn.knowledge_graph import edge_softmax, project_by_relation
 from pretrec.pipeline.features import knowledge_graph
 from pretrec.sampling.batches import PairBatch, TripleBatch, UserBatch
 from pretrec.tasks.catalogue import make_task
@@ -102,3 +103,23 @@ def test_the_knowledge_graph_comes_from_the_dataset_or_its_attributes(train, gra
     side = ItemSide(attributes=[np.array([i % 4, 4 + i % 3]) for i in range(20)])
     from_attributes = knowledge_graph(dataclasses.replace(plain, item_side=side), 20)
     assert len(from_attributes) == len(graph) and from_attributes.n_entities == 27
+
+
+def test_edge_softmax_sums_to_one_over_each_heads_edges_and_survives_large_logits() -> None:
+    heads = torch.tensor([0, 0, 2, 2, 2])
+    logits = torch.tensor([1000.0, 1001.0, 0.0, 0.0, 0.0])
+    weights = edge_softmax(heads, logits, n_nodes=3)
+    assert torch.isfinite(weights).all()
+    totals = torch.zeros(3).index_add_(0, heads, weights)
+    torch.testing.assert_close(totals, torch.tensor([1.0, 0.0, 1.0]))
+    torch.testing.assert_close(weights[2:], torch.full((3,), 1 / 3))
+
+
+def test_relation_wise_projection_matches_projecting_each_row_by_its_own_matrix() -> None:
+    generator = torch.Generator().manual_seed(0)
+    heads, tails = torch.randn(7, 4, generator=generator), torch.randn(7, 4, generator=generator)
+    relations = torch.tensor([2, 0, 2, 1, 0, 2, 1])
+    projections = torch.randn(3, 4, 5, generator=generator)
+    head, tail = project_by_relation(heads, tails, relations, projections)
+    torch.testing.assert_close(head, torch.einsum("nd,ndk->nk", heads, projections[relations]))
+    torch.testing.assert_close(tail, torch.einsum("nd,ndk->nk", tails, projections[relations]))

@@ -15,7 +15,6 @@ triples, ||W_r e_h + e_r - W_r e_t||² lower for a true tail than for a corrupte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,6 +25,12 @@ from torch import nn
 from pretrec.config import Config
 from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
 from pretrec.models.graph_base import GraphRecommender
+from pretrec.nn.knowledge_graph import (
+    Aggregator,
+    NeighbourhoodLayer,
+    edge_softmax,
+    project_by_relation,
+)
 from pretrec.nn.propagation import sparse_product, sparse_tensor
 from pretrec.sampling.batches import PairBatch, UserBatch
 
@@ -42,7 +47,7 @@ class KGATConfig(Config):
     """Size of relation embeddings and of TransR's projected space."""
     layer_sizes: tuple[int, ...] = (64, 32, 16)
     """Output size of each propagation layer."""
-    aggregator: Literal["bi", "gcn", "sage"] = "bi"
+    aggregator: Aggregator = "bi"
     """How a layer combines a node and its neighbourhood: bi-interaction, GCN or GraphSAGE."""
     message_dropout: float = 0.1
     """Dropout on each layer's output while training."""
@@ -91,11 +96,9 @@ class KGAT(GraphRecommender):
                        self.relation_embedding.weight, self.relation_projection):
             nn.init.xavier_uniform_(tensor)
         sizes = (width, *config.layer_sizes)
-        factor = 2 if config.aggregator == "sage" else 1
-        self.combine = nn.ModuleList(nn.Linear(factor * a, b) for a, b in zip(sizes, sizes[1:],
-                                                                              strict=False))
-        self.interact = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:],
-                                                                      strict=False))
+        self.layers = nn.ModuleList(
+            NeighbourhoodLayer(a, b, config.aggregator, config.message_dropout)
+            for a, b in zip(sizes, sizes[1:], strict=False))
         empty = torch.zeros(0, dtype=torch.int64)
         self.register_buffer("kg_heads", empty if graph is None
                              else torch.from_numpy(graph.heads.astype(np.int64)))
@@ -130,26 +133,10 @@ class KGAT(GraphRecommender):
     def transr(self, heads: torch.Tensor, relations: torch.Tensor,
                tails: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Projected head, relation, projected tail embeddings of node ids (entities offset by
-        n_users). Rows are projected relation by relation, one matrix product each, never a
-        (rows, d, relation_dim) gather of the projections."""
-        nodes = self.nodes()
-        if len(relations) == 0:
-            empty = nodes.new_zeros((0, self.relation_projection.shape[-1]))
-            return empty, self.relation_embedding(relations), empty
-        order = torch.argsort(relations)
-        present, counts = torch.unique_consecutive(relations[order], return_counts=True)
-        # one gather per side (a gather's backward writes a full table), then slices per relation
-        head_rows, tail_rows = nodes[heads[order]], nodes[tails[order]]
-        head_parts, tail_parts, start = [], [], 0
-        for relation, count in zip(present.tolist(), counts.tolist(), strict=True):
-            projection = self.relation_projection[relation]  # (d, relation_dim)
-            head_parts.append(head_rows[start: start + count] @ projection)
-            tail_parts.append(tail_rows[start: start + count] @ projection)
-            start += count
-        restore = torch.empty_like(order)
-        restore[order] = torch.arange(len(order), device=order.device)
-        head = torch.cat(head_parts)[restore]
-        tail = torch.cat(tail_parts)[restore]
+        n_users)."""
+        nodes = self.nodes()  # one gather per side (a gather's backward writes a full table)
+        head, tail = project_by_relation(nodes[heads], nodes[tails], relations,
+                                         self.relation_projection)
         return head, self.relation_embedding(relations), tail
 
     @torch.no_grad()
@@ -162,12 +149,7 @@ class KGAT(GraphRecommender):
             head, relation, tail = self.transr(heads[part], relations[part], tails[part])
             logits[part] = (tail * torch.tanh(head + relation)).sum(-1)
         n_nodes = self.n_users + self.n_entities
-        # softmax over each head's edges: subtract the per-head max, then normalise
-        top = torch.full((n_nodes,), -torch.inf, device=self.device)
-        top = top.scatter_reduce(0, heads, logits, reduce="amax")
-        weights = torch.exp(logits - top[heads])
-        totals = torch.zeros(n_nodes, device=self.device).index_add_(0, heads, weights)
-        weights = (weights / totals[heads]).cpu().numpy()
+        weights = edge_softmax(heads, logits, n_nodes).cpu().numpy()
         matrix = sp.csr_matrix((weights, (heads.cpu().numpy(), tails.cpu().numpy())),
                                shape=(n_nodes, n_nodes))
         self._attention = (sparse_tensor(matrix, self.device),
@@ -184,16 +166,8 @@ class KGAT(GraphRecommender):
         """(n_users + n_entities, sum of layer sizes + d): every layer's output, concatenated."""
         current, outputs = self.nodes(), [self.nodes()]
         attention, transpose = self.attention()
-        for combine, interact in zip(self.combine, self.interact, strict=True):
-            neighbourhood = sparse_product(attention, transpose, current)
-            if self.config.aggregator == "bi":
-                current = (F.leaky_relu(combine(current + neighbourhood))
-                           + F.leaky_relu(interact(current * neighbourhood)))
-            elif self.config.aggregator == "gcn":
-                current = F.leaky_relu(combine(current + neighbourhood))
-            else:
-                current = F.leaky_relu(combine(torch.cat([current, neighbourhood], -1)))
-            current = F.dropout(current, self.config.message_dropout, self.training)
+        for layer in self.layers:
+            current = layer(current, sparse_product(attention, transpose, current))
             outputs.append(F.normalize(current, dim=-1))
         return torch.cat(outputs, -1)
 
