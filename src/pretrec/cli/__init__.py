@@ -182,6 +182,9 @@ def add_run_arguments(parser: argparse.ArgumentParser, with_model: bool = True) 
                              "repeating one is a miss), or none (repeat-aware)")
     parser.add_argument("--sampler", choices=["uniform", "popularity"],
                         help="sampled protocol: negatives")
+    parser.add_argument("--rare-items", type=int, metavar="N",
+                        help="also report targets on items with <= N training events, and the "
+                             "rest, as groups rare_items and frequent_items")
     parser.add_argument("--min-rating", type=float,
                         help="keep ratings >= this, as implicit feedback")
     parser.add_argument("--dedup", action="store_true", default=None,

@@ -28,6 +28,14 @@ class Protocol(Config):
     """'context': the user's context items cannot be recommended, targets included, so a target
     that repeats one is a miss (S3-Rec's evaluation, RecBole's general recommenders); 'none':
     nothing is masked, repeats are rankable (repeat-aware; RecBole's sequential default)."""
+    rare_items: int = 0
+    """When > 0, the report adds two target groups: `rare_items` (targets on items with at most
+    this many training events, the long tail where side information should help) and
+    `frequent_items` (the rest)."""
+
+    def __post_init__(self) -> None:
+        if self.rare_items < 0:
+            raise ValueError(f"rare_items must be >= 0, got {self.rare_items}")
 
     @property
     def label(self) -> str:
@@ -45,4 +53,6 @@ class Protocol(Config):
                         if self.mask == "context" else "nothing masked (repeat-aware)"),
             **({} if self.ranking == "full"
                else {"negatives": self.n_negatives, "sampler": self.sampler}),
+            **({"rare_items": f"targets on items with <= {self.rare_items} training events"}
+               if self.rare_items else {}),
         }

@@ -64,6 +64,9 @@ class RunSettings(Config):
     mask: Literal["context", "none"] = "context"
     """Ranking mask: the user's context items, targets included (a repeated target is a miss),
     or none (repeat-aware: repeats are rankable)."""
+    rare_items: int = 0
+    """Report metrics on targets whose item has at most this many training events, and on the
+    rest, as two groups (0: no such groups)."""
     output: str = ""
     """Run folder for report.json, per-user metrics and the checkpoint; empty: none."""
     overwrite: bool = False
@@ -86,13 +89,16 @@ class RunSettings(Config):
                                  f"got {getattr(self, name)!r}")
         if self.k_core < 0:
             raise ValueError(f"k_core must be >= 0, got {self.k_core}")
+        if self.rare_items < 0:
+            raise ValueError(f"rare_items must be >= 0, got {self.rare_items}")
 
     def column_roles(self) -> dict[str, str] | None:
         """'user=userId,item=movieId' -> {'user': 'userId', 'item': 'movieId'}; None if empty."""
         return parse_assignments([p for p in self.columns.split(",") if p.strip()]) or None
 
     def ranking_protocol(self) -> Protocol:
-        return Protocol(ranking=self.protocol, sampler=self.sampler, mask=self.mask)
+        return Protocol(ranking=self.protocol, sampler=self.sampler, mask=self.mask,
+                        rare_items=self.rare_items)
 
     def output_folder(self) -> Path | None:
         return Path(self.output) if self.output else None
