@@ -10,7 +10,7 @@ import torch
 from pretrec.data.inductive import new_item_split, new_user_split
 from pretrec.data.interactions import Interactions
 from pretrec.data.sequences import UserHistories
-from pretrec.errors import NotApplicable
+from pretrec.errors import ConfigError, NotApplicable
 from pretrec.experiment import check_applicable
 from pretrec.models import MODELS
 from pretrec.models.features import NO_FEATURES
@@ -100,3 +100,18 @@ def test_popularity_and_item_knn_fold_in_observed_events(inter) -> None:
         assert float(scores(model, train, [0])[0, 5]) == 0.0  # user 0 shares item 5's group
         model.observe(inter)
         assert float(scores(model, inter, [0])[0, 5]) > 0.0
+
+
+def test_context_dropout_reads_each_trained_user_from_part_of_its_training_items(inter) -> None:
+    model = build(inter).train()
+    torch.manual_seed(0)
+    dropped = model._dropped_context().to_dense()
+    full = torch.from_numpy(inter.csr.toarray() > 0)
+    kept = dropped > 0
+    assert not (kept & ~full).any()  # only training edges
+    share = kept.sum() / full.sum()
+    assert 0.4 < share < 0.6  # about half of the edges, at the default 0.5
+    rows = dropped.sum(1)
+    torch.testing.assert_close(rows[kept.any(1)], torch.ones(int(kept.any(1).sum())))  # means
+    with pytest.raises(ConfigError, match="context_dropout must lie in"):
+        MODELS.get("graphsage").config.from_dict({"context_dropout": 1.0})

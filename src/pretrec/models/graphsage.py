@@ -9,8 +9,10 @@ item's own input); the score is <user, item> with the user re-read from the item
 (`users_from_item_states`). An item without training events reads a learned "unknown" vector
 in place of its ID embedding, so it is known through its users only; ID dropout shows a random
 `item_dropout` share of the items as unknown at every training step, so the model learns that
-case. Events that arrive after training (an inductive split's shown events, live events) reach
-the item side through `observe(interactions)`; a new user needs nothing but its history.
+case; context dropout reads each trained user from a random part of its items
+(`context_dropout`), as a new user is read from its first few. Events that arrive after
+training (an inductive split's shown events, live events) reach the item side through
+`observe(interactions)`; a new user needs nothing but its history.
 
 Trained with BPR (`pretrec.tasks.pairwise.BPRTask`); the L2 penalty applies to the item
 embeddings a batch used.
@@ -64,6 +66,10 @@ class GraphSAGEConfig(Config):
     """Size of item embeddings and of every layer's output."""
     item_dropout: float = 0.2
     """Share of items shown as unknown (their ID embedding hidden) at each training step."""
+    context_dropout: float = 0.5
+    """Share of each user's items left out of the mean that reads the user, at each training
+    step: a trained user then looks like a new one (a few events, the target rarely among
+    them) instead of the mean of every item it is trained to score."""
     n_negatives: int = 1
     """Negatives drawn per training pair."""
     l2: float = 0.0001
@@ -74,8 +80,9 @@ class GraphSAGEConfig(Config):
     def __post_init__(self) -> None:
         if self.embedding_dim < 1 or self.n_negatives < 1:
             raise ValueError("embedding_dim and n_negatives must be at least 1")
-        if not 0 <= self.item_dropout < 1:
-            raise ValueError(f"item_dropout must lie in [0, 1), got {self.item_dropout}")
+        for name in ("item_dropout", "context_dropout"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
         if self.l2 < 0 or self.init_std <= 0:
             raise ValueError("l2 must be >= 0 and init_std > 0")
 
@@ -119,6 +126,8 @@ class GraphSAGE(GraphRecommender):
         """(users, items) over the training graph, ID dropout on when training."""
         user_items, item_users = self._graph("train")
         items = self._item_states(user_items, item_users)
+        if self.training and self.config.context_dropout > 0:
+            user_items = self._dropped_context()
         return self.users_from_item_states((items, None), user_items), items
 
     def score(self, batch: UserBatch) -> torch.Tensor:
@@ -140,6 +149,15 @@ class GraphSAGE(GraphRecommender):
         inputs = self._item_inputs()
         users = torch.relu(self.users_from_items((inputs, None), user_items))
         return self.items_from_users((users, inputs), item_users)
+
+    def _dropped_context(self) -> torch.Tensor:
+        """The users x items mean adjacency of the training edges that survive
+        `context_dropout` (drawn from torch's generator, so a seeded run repeats)."""
+        users, items = self.edges()
+        keep = (torch.rand(len(users)) >= self.config.context_dropout).numpy()
+        matrix = sp.csr_matrix((np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
+                               shape=(self.n_users, self.n_items))
+        return sparse_tensor_with_transpose(mean_adjacency(matrix), self.device)
 
     def _graph(self, which: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean adjacencies (users x items, items x users) of the training or scoring graph."""
