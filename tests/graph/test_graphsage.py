@@ -14,7 +14,7 @@ from pretrec.errors import ConfigError, NotApplicable
 from pretrec.experiment import check_applicable
 from pretrec.models import MODELS
 from pretrec.models.features import NO_FEATURES
-from pretrec.sampling.batches import UserBatch
+from pretrec.sampling.batches import PairBatch, UserBatch
 from pretrec.tasks.catalogue import make_task
 
 
@@ -102,16 +102,24 @@ def test_popularity_and_item_knn_fold_in_observed_events(inter) -> None:
         assert float(scores(model, inter, [0])[0, 5]) > 0.0
 
 
-def test_context_dropout_reads_each_trained_user_from_part_of_its_training_items(inter) -> None:
+def test_a_training_batch_is_scored_over_a_graph_without_its_own_pairs(inter) -> None:
     model = build(inter).train()
+    users, items = model.edges()
+    batch = PairBatch(users=torch.from_numpy(users[:40]), positives=torch.from_numpy(items[:40]),
+                      negatives=torch.zeros(40, 1, dtype=torch.int64))
     torch.manual_seed(0)
-    dropped = model._dropped_context().to_dense()
+    user_items, item_users = (m.to_dense() for m in model._step_graph(batch))
+    kept = user_items > 0
     full = torch.from_numpy(inter.csr.toarray() > 0)
-    kept = dropped > 0
     assert not (kept & ~full).any()  # only training edges
-    share = kept.sum() / full.sum()
-    assert 0.4 < share < 0.6  # about half of the edges, at the default 0.5
-    rows = dropped.sum(1)
-    torch.testing.assert_close(rows[kept.any(1)], torch.ones(int(kept.any(1).sum())))  # means
+    assert not kept[batch.users, batch.positives].any()  # never the batch's own pairs
+    share = kept.sum() / (full.sum() - 40)
+    assert 0.4 < share < 0.6  # about half of the others, at the default context_dropout 0.5
+    torch.testing.assert_close((item_users > 0), kept.T)  # one edge set for both sides
+    torch.testing.assert_close(user_items.sum(1)[kept.any(1)],
+                               torch.ones(int(kept.any(1).sum())))  # rows average
+    task = make_task("graphsage", model, inter, NO_FEATURES)
+    losses = task.loss(model, batch)
+    assert all(torch.isfinite(v) for v in losses.values())
     with pytest.raises(ConfigError, match="context_dropout must lie in"):
         MODELS.get("graphsage").config.from_dict({"context_dropout": 1.0})

@@ -9,10 +9,11 @@ item's own input); the score is <user, item> with the user re-read from the item
 (`users_from_item_states`). An item without training events reads a learned "unknown" vector
 in place of its ID embedding, so it is known through its users only; ID dropout shows a random
 `item_dropout` share of the items as unknown at every training step, so the model learns that
-case; context dropout reads each trained user from a random part of its items
-(`context_dropout`), as a new user is read from its first few. Events that arrive after
-training (an inductive split's shown events, live events) reach the item side through
-`observe(interactions)`; a new user needs nothing but its history.
+case. A training batch is scored over the graph without its own pairs and without a random
+`context_dropout` share of the other edges (`batch_tables`), so a trained user is read, as a
+new one is, from part of its events and never from the items it is scored on. Events that
+arrive after training (an inductive split's shown events, live events) reach the item side
+through `observe(interactions)`; a new user needs nothing but its history.
 
 Trained with BPR (`pretrec.tasks.pairwise.BPRTask`); the L2 penalty applies to the item
 embeddings a batch used.
@@ -67,9 +68,9 @@ class GraphSAGEConfig(Config):
     item_dropout: float = 0.2
     """Share of items shown as unknown (their ID embedding hidden) at each training step."""
     context_dropout: float = 0.5
-    """Share of each user's items left out of the mean that reads the user, at each training
-    step: a trained user then looks like a new one (a few events, the target rarely among
-    them) instead of the mean of every item it is trained to score."""
+    """Share of the training edges (besides the batch's own pairs, always left out) missing from
+    the graph of each training step: a trained user then looks like a new one, read from part
+    of its events, none of them the items it is scored on."""
     n_negatives: int = 1
     """Negatives drawn per training pair."""
     l2: float = 0.0001
@@ -123,11 +124,18 @@ class GraphSAGE(GraphRecommender):
         return self.item_embedding(batch.positives), self.item_embedding(batch.negatives)
 
     def pair_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(users, items) over the training graph, ID dropout on when training."""
-        user_items, item_users = self._graph("train")
+        """(users, items) over the whole training graph, ID dropout on when training."""
+        return self._tables_over(*self._graph("train"))
+
+    def batch_tables(self, batch: PairBatch) -> tuple[torch.Tensor, torch.Tensor]:
+        """(users, items) that score a training batch: over the training graph without the
+        batch's own pairs and without a `context_dropout` share of the other edges, so no pair
+        is scored by a model that read it (a new user's targets are never among its events)."""
+        return self._tables_over(*self._step_graph(batch))
+
+    def _tables_over(self, user_items: torch.Tensor,
+                     item_users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         items = self._item_states(user_items, item_users)
-        if self.training and self.config.context_dropout > 0:
-            user_items = self._dropped_context()
         return self.users_from_item_states((items, None), user_items), items
 
     def score(self, batch: UserBatch) -> torch.Tensor:
@@ -150,14 +158,24 @@ class GraphSAGE(GraphRecommender):
         users = torch.relu(self.users_from_items((inputs, None), user_items))
         return self.items_from_users((users, inputs), item_users)
 
-    def _dropped_context(self) -> torch.Tensor:
-        """The users x items mean adjacency of the training edges that survive
-        `context_dropout` (drawn from torch's generator, so a seeded run repeats)."""
+    def _step_graph(self, batch: PairBatch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean adjacencies (users x items, items x users) of the training edges kept for one
+        step: not the batch's pairs, and each other edge with probability 1 - context_dropout
+        (drawn from torch's generator, so a seeded run repeats)."""
         users, items = self.edges()
+        keys = users * self.n_items + items
+        order = np.argsort(keys, kind="stable")
+        batch_keys = (batch.users.numpy() * self.n_items + batch.positives.numpy())
+        found = np.searchsorted(keys[order], batch_keys)
         keep = (torch.rand(len(users)) >= self.config.context_dropout).numpy()
-        matrix = sp.csr_matrix((np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
-                               shape=(self.n_users, self.n_items))
-        return sparse_tensor_with_transpose(mean_adjacency(matrix), self.device)
+        keep[order[np.minimum(found, len(keys) - 1)]] = False
+        return self._adjacencies(sp.csr_matrix(
+            (np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
+            shape=(self.n_users, self.n_items)))
+
+    def _adjacencies(self, matrix: sp.csr_matrix) -> tuple[torch.Tensor, torch.Tensor]:
+        return (sparse_tensor_with_transpose(mean_adjacency(matrix), self.device),
+                sparse_tensor_with_transpose(mean_adjacency(matrix.T), self.device))
 
     def _graph(self, which: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean adjacencies (users x items, items x users) of the training or scoring graph."""
@@ -168,9 +186,7 @@ class GraphSAGE(GraphRecommender):
                 users, items = self.edges()
                 matrix = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
                                        shape=(self.n_users, self.n_items))
-            self._graphs[which] = (
-                sparse_tensor_with_transpose(mean_adjacency(matrix), self.device),
-                sparse_tensor_with_transpose(mean_adjacency(matrix.T), self.device))
+            self._graphs[which] = self._adjacencies(matrix)
         return self._graphs[which]
 
     def forget_scores(self, training: bool) -> None:

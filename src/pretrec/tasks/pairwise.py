@@ -1,7 +1,8 @@
 """BPR (Rendle et al., UAI 2009): each training pair against `n_negatives` items the user has
 not interacted with, drawn uniformly and vectorised against the CSR; an L2 penalty on the
 embeddings a batch uses. The model exposes `pair_tables()` (the user and item tables that score
-pairs: its embeddings, or a graph model's propagated ones) and its layer-0 `user_embedding` and
+pairs: its embeddings, or a graph model's propagated ones; or `batch_tables(batch)`, tables made
+for one batch) and its layer-0 `user_embedding` and
 `item_embedding`, which the penalty applies to (or `regularised(batch)`, the tensors to penalise,
 when it has no user embedding)."""
 
@@ -45,7 +46,9 @@ class BPRTask(Task):
         return -(-self.train.csr.nnz // batch_size)
 
     def loss(self, model: Any, batch: PairBatch) -> dict[str, torch.Tensor]:
-        users, items = model.pair_tables()
+        # a model may score a batch over tables of its own (GraphSAGE: without the batch's pairs)
+        tables = getattr(model, "batch_tables", None)
+        users, items = tables(batch) if tables is not None else model.pair_tables()
         return self.pair_losses(model, batch, users, items)
 
     def pair_losses(self, model: Any, batch: PairBatch, users: torch.Tensor,
