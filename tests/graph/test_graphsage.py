@@ -123,3 +123,20 @@ def test_a_training_batch_is_scored_over_a_graph_without_its_own_pairs(inter) ->
     assert all(torch.isfinite(v) for v in losses.values())
     with pytest.raises(ConfigError, match="context_dropout must lie in"):
         MODELS.get("graphsage").config.from_dict({"context_dropout": 1.0})
+
+
+def test_the_softmax_objective_is_the_cross_entropy_of_the_positive_over_every_item(inter) -> None:
+    entry = MODELS.get("graphsage")
+    model = entry.build(entry.config.from_dict({"embedding_dim": 8, "loss": "softmax", "l2": 0.0}),
+                        inter.n_users, inter.n_items)
+    model.prepare(inter)
+    model.eval()  # no dropout: the tables are deterministic
+    task = make_task("graphsage", model, inter, NO_FEATURES)
+    batch = next(task.batches(16, np.random.default_rng(0)))
+    with torch.no_grad():
+        named = task.pair_losses(model, batch, *model.pair_tables())
+        users, items = model.pair_tables()
+        expected = torch.nn.functional.cross_entropy(users[batch.users] @ items.T,
+                                                     batch.positives)
+    assert set(named) == {"ce", "l2"}
+    torch.testing.assert_close(named["ce"], expected)

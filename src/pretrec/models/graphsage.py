@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -71,8 +72,11 @@ class GraphSAGEConfig(Config):
     """Share of the training edges (besides the batch's own pairs, always left out) missing from
     the graph of each training step: a trained user then looks like a new one, read from part
     of its events, none of them the items it is scored on."""
+    loss: Literal["bpr", "softmax"] = "bpr"
+    """Training objective: BPR against `n_negatives` sampled items, or the softmax over every
+    item (cross-entropy of the positive)."""
     n_negatives: int = 1
-    """Negatives drawn per training pair."""
+    """Negatives drawn per training pair (BPR)."""
     l2: float = 0.0001
     """Weight of the L2 penalty on the batch's item embeddings (sum of squares / batch)."""
     init_std: float = 0.1

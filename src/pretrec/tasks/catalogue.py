@@ -70,8 +70,8 @@ TASKS: dict[str, TaskMaker] = {
                                                     model.config.l2),
     "lightgcn": lambda model, train, features: BPRTask(train, model.config.n_negatives,
                                                        model.config.l2),
-    "graphsage": lambda model, train, features: BPRTask(train, model.config.n_negatives,
-                                                        model.config.l2),
+    "graphsage": lambda model, train, features: BPRTask(
+        train, model.config.n_negatives, model.config.l2, model.config.loss == "softmax"),
     "kgat": lambda model, train, features: KGATTask(train, model),
     "sgl": lambda model, train, features: GraphViewsTask(train, model.config),
     "simgcl": lambda model, train, features: NoiseViewsTask(train, model.config),

@@ -25,8 +25,10 @@ from pretrec.tasks.base import Task
 class BPRTask(Task):
     """Shuffled (user, positive, negatives) triples of every deduplicated training pair."""
 
-    def __init__(self, train: Interactions, n_negatives: int, l2: float):
+    def __init__(self, train: Interactions, n_negatives: int, l2: float, softmax: bool = False):
         self.train, self.n_negatives, self.l2 = train, n_negatives, l2
+        self.softmax = softmax
+        """Score each positive against the whole catalogue (cross-entropy) instead of BPR."""
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[PairBatch]:
         train = self.train
@@ -53,16 +55,17 @@ class BPRTask(Task):
 
     def pair_losses(self, model: Any, batch: PairBatch, users: torch.Tensor,
                     items: torch.Tensor) -> dict[str, torch.Tensor]:
-        """BPR of the batch's pairs scored with the (n_users, d) and (n_items, d) tables, and
-        the L2 penalty on the layer-0 embeddings they came from."""
-        user, positive, negative = users[batch.users], items[batch.positives], \
-            items[batch.negatives]  # (B, d), (B, d), (B, n_neg, d)
-        positive_scores = (user * positive).sum(-1)
-        negative_scores = torch.einsum("bd,bnd->bn", user, negative)
+        """BPR (or the softmax over every item) of the batch's pairs scored with the
+        (n_users, d) and (n_items, d) tables, and the L2 penalty on the layer-0 embeddings they
+        came from."""
+        user = users[batch.users]
         penalised = (model.regularised(batch) if hasattr(model, "regularised") else
                      (model.user_embedding(batch.users), model.item_embedding(batch.positives),
                       model.item_embedding(batch.negatives)))
-        return {
-            "bpr": losses.bpr(positive_scores, negative_scores),
-            "l2": self.l2 * losses.l2_penalty(*penalised, batch_size=len(user)),
-        }
+        l2 = self.l2 * losses.l2_penalty(*penalised, batch_size=len(user))
+        if self.softmax:
+            return {"ce": losses.full_cross_entropy(user, items, batch.positives), "l2": l2}
+        positive, negative = items[batch.positives], items[batch.negatives]  # (B, d), (B, n, d)
+        positive_scores = (user * positive).sum(-1)
+        negative_scores = torch.einsum("bd,bnd->bn", user, negative)
+        return {"bpr": losses.bpr(positive_scores, negative_scores), "l2": l2}
