@@ -170,9 +170,11 @@ class GraphSAGE(GraphRecommender):
         keys = users * self.n_items + items
         order = np.argsort(keys, kind="stable")
         batch_keys = (batch.users.numpy() * self.n_items + batch.positives.numpy())
-        found = np.searchsorted(keys[order], batch_keys)
         keep = (torch.rand(len(users)) >= self.config.context_dropout).numpy()
-        keep[order[np.minimum(found, len(keys) - 1)]] = False
+        if len(keys):
+            found = np.minimum(np.searchsorted(keys[order], batch_keys), len(keys) - 1)
+            present = keys[order][found] == batch_keys  # a sampled pair may not be an edge
+            keep[order[found[present]]] = False
         return self._adjacencies(sp.csr_matrix(
             (np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
             shape=(self.n_users, self.n_items)))
