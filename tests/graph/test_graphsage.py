@@ -64,7 +64,7 @@ def test_one_training_step_reaches_every_layer(inter) -> None:
     task = make_task("graphsage", model, inter, NO_FEATURES)
     batch = next(iter(task.batches(32, np.random.default_rng(0))))
     named = task.loss(model, batch)
-    assert set(named) == {"bpr", "l2"}
+    assert set(named) == {"ce", "l2"}  # the default loss is the softmax
     sum(named.values()).backward()
     for module in (model.users_from_items, model.items_from_users, model.users_from_item_states):
         grads = [p.grad for p in module.parameters()]

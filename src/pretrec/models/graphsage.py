@@ -72,9 +72,10 @@ class GraphSAGEConfig(Config):
     """Share of the training edges (besides the batch's own pairs, always left out) missing from
     the graph of each training step: a trained user then looks like a new one, read from part
     of its events, none of them the items it is scored on."""
-    loss: Literal["bpr", "softmax"] = "bpr"
-    """Training objective: BPR against `n_negatives` sampled items, or the softmax over every
-    item (cross-entropy of the positive)."""
+    loss: Literal["bpr", "softmax"] = "softmax"
+    """Training objective: the softmax over every item (cross-entropy of the positive), or BPR
+    against `n_negatives` sampled items. Softmax was chosen on validation: Beauty new users
+    shown 3 events, seed 0, valid Recall@20 0.0949 against BPR's 0.0674."""
     n_negatives: int = 1
     """Negatives drawn per training pair (BPR)."""
     l2: float = 0.0001
