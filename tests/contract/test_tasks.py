@@ -37,7 +37,7 @@ def built(name: str, planted_dataset, tiny_bert):
         options |= {"attribute_weight": 0.5, "segment_weight": 0.5}
     config, _ = build_configs(name, options)
     dataset = planted_dataset
-    if name in ("pretrainer", "kgat"):  # S3-Rec's attribute heads; KGAT's attribute graph
+    if name in ("pretrainer", "kgat", "kgcl"):  # S3-Rec's attribute heads; the KG models' graph
         attributes = [np.array([i % 3, 3 + i % 2]) for i in range(dataset.n_items)]
         dataset = dataclasses.replace(dataset, item_side=dataclasses.replace(dataset.item_side,
                                                                             attributes=attributes))
@@ -126,7 +126,7 @@ def test_an_epoch_covers_the_training_split(name: str, tasks) -> None:
     elif hasattr(first, "positives"):
         pairs = [b for b in batches if hasattr(b, "positives")]
         assert sum(len(b.users) for b in pairs) == train.csr.nnz  # deduplicated pairs
-        triples = [b for b in batches if isinstance(b, TripleBatch)]  # KGAT's second objective
+        triples = [b for b in batches if isinstance(b, TripleBatch)]  # the KG models' triples
         assert sum(len(b.heads) for b in triples) == len(getattr(task, "heads", []))
     else:
         assert sum(len(b.users) for b in batches) == len(train)

@@ -4,7 +4,9 @@ Each augmentation keeps the node set (so a view has the graph's shape) and retur
 keeps, as (users, items) arrays; the caller normalises the view's adjacency afresh, as SGL does.
 - edge dropout: every edge is dropped independently with probability `ratio`;
 - node dropout: a `ratio` share of users and of items loses all its edges;
-- random walk: edge dropout drawn anew for every propagation layer (`views_per_layer`).
+- random walk: edge dropout drawn anew for every propagation layer (`views_per_layer`);
+- stability-weighted item dropout (KGCL, Yang et al., SIGIR 2022): an item keeps its edges
+  with a probability that grows with a per-item score (`weighted_item_dropout`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,24 @@ def node_dropout(users: np.ndarray, items: np.ndarray, n_users: int, n_items: in
     user_kept = rng.random(n_users) >= ratio
     item_kept = rng.random(n_items) >= ratio
     keep = user_kept[users] & item_kept[items]
+    return users[keep], items[keep]
+
+
+def stability_keep_rates(stability: np.ndarray, drop: float, floor: float = 0.3,
+                         ceiling: float = 0.95) -> np.ndarray:
+    """Each item's probability of keeping its edges (KGCL): exp(stability) min-max scaled,
+    at least `floor`, then scaled to a mean of 1 - `drop` and capped at `ceiling`."""
+    scaled = np.exp(stability.astype(np.float64))
+    spread = scaled.max() - scaled.min() if len(scaled) else 0.0
+    scaled = (scaled - scaled.min()) / spread if spread > 0 else np.ones_like(scaled)
+    scaled = np.maximum(scaled, floor)
+    return np.minimum((1 - drop) / scaled.mean() * scaled, ceiling)
+
+
+def weighted_item_dropout(users: np.ndarray, items: np.ndarray, keep_rates: np.ndarray,
+                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The edges of the items that survive, item i with probability keep_rates[i]."""
+    keep = (rng.random(len(keep_rates)) < keep_rates)[items]
     return users[keep], items[keep]
 
 

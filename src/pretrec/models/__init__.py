@@ -16,6 +16,7 @@ from pretrec.models.graphsage import GraphSAGE, GraphSAGEConfig
 from pretrec.models.gru4rec import GRU4Rec, GRU4RecConfig
 from pretrec.models.itemknn import ItemKNN, ItemKNNConfig
 from pretrec.models.kgat import KGAT, KGATConfig
+from pretrec.models.kgcl import KGCL, KGCLConfig
 from pretrec.models.lightgcn import LightGCN, LightGCNConfig
 from pretrec.models.popularity import Popularity, PopularityConfig
 from pretrec.models.pretrainer import PretrainConfig, SequencePretrainer
@@ -50,6 +51,9 @@ MODELS.register("graphsage", GraphSAGE, GraphSAGEConfig,
 MODELS.register("kgat", KGAT, KGATConfig,
                 "attentive propagation over users, items and knowledge-graph entities, BPR + "
                 "TransR (Wang 2019)")
+MODELS.register("kgcl", KGCL, KGCLConfig,
+                "LightGCN over knowledge-aware item vectors + InfoNCE between KG-stability-"
+                "guided graph views + TransE (Yang 2022)")
 MODELS.register("biasedmf", BiasedMF, BiasedMFConfig,
                 "biased matrix factorisation for ratings, squared error (Koren 2009)", "rating")
 MODELS.register("text_mf", TextMF, TextMFConfig,
@@ -91,4 +95,4 @@ MODELS.register("duorec", SASRec, DuoRecConfig,
 __all__ = ["MODELS", "Recommender", "NeuralRecommender", "BPRMF", "EASE", "ItemKNN", "Popularity",
            "SASRec", "GRU4Rec", "BERT4Rec", "TextSASRec", "BiasedMF", "TextMF", "AutoRec",
            "TextAutoRec", "TextProfile", "Ensemble", "SequencePretrainer", "LightGCN", "GraphSAGE",
-           "KGAT"]
+           "KGAT", "KGCL"]

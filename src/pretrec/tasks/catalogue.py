@@ -18,6 +18,7 @@ from pretrec.pretrain.task import PretrainTask, attribute_heads
 from pretrec.tasks.base import Task
 from pretrec.tasks.contrastive import AugmentedViewsTask, DropoutViewsTask, SameTargetViewsTask
 from pretrec.tasks.graph_contrastive import CrossLayerTask, GraphViewsTask, NoiseViewsTask
+from pretrec.tasks.knowledge_contrastive import KGCLTask
 from pretrec.tasks.knowledge_graph import KGATTask
 from pretrec.tasks.next_item import ClozeTask, NextItemTask, trained_items
 from pretrec.tasks.pairwise import BPRTask
@@ -73,6 +74,7 @@ TASKS: dict[str, TaskMaker] = {
     "graphsage": lambda model, train, features: BPRTask(
         train, model.config.n_negatives, model.config.l2, model.config.loss == "softmax"),
     "kgat": lambda model, train, features: KGATTask(train, model),
+    "kgcl": lambda model, train, features: KGCLTask(train, model),
     "sgl": lambda model, train, features: GraphViewsTask(train, model.config),
     "simgcl": lambda model, train, features: NoiseViewsTask(train, model.config),
     "xsimgcl": lambda model, train, features: CrossLayerTask(train, model.config),

@@ -23,7 +23,7 @@ from pretrec.sampling.batches import PairBatch
 from pretrec.tasks.pairwise import BPRTask
 
 
-class _ContrastedPairs(BPRTask):
+class ContrastedPairs(BPRTask):
     """BPR pairs and the weighted InfoNCE of two views' user and item tables."""
 
     def __init__(self, train: Interactions, config: Any):
@@ -39,7 +39,7 @@ class _ContrastedPairs(BPRTask):
             + losses.cross_view_info_nce(first[1][items], second[1][items], self.temperature))
 
 
-class GraphViewsTask(_ContrastedPairs):
+class GraphViewsTask(ContrastedPairs):
     """SGL: two views of the training graph, drawn anew at the start of every epoch."""
 
     def __init__(self, train: Interactions, config: Any):
@@ -71,7 +71,7 @@ class GraphViewsTask(_ContrastedPairs):
         return named | {"contrastive": self.contrast(batch, first, second)}
 
 
-class NoiseViewsTask(_ContrastedPairs):
+class NoiseViewsTask(ContrastedPairs):
     """SimGCL: BPR on the clean propagation, InfoNCE between two noisy ones."""
 
     def __init__(self, train: Interactions, config: Any):
@@ -84,7 +84,7 @@ class NoiseViewsTask(_ContrastedPairs):
         return named | {"contrastive": self.contrast(batch, first, second)}
 
 
-class CrossLayerTask(_ContrastedPairs):
+class CrossLayerTask(ContrastedPairs):
     """XSimGCL: one noisy propagation gives BPR's tables and both contrasted views."""
 
     def __init__(self, train: Interactions, config: Any):
