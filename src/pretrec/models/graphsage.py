@@ -15,8 +15,8 @@ new one is, from part of its events and never from the items it is scored on. Ev
 arrive after training (an inductive split's shown events, live events) reach the item side
 through `observe(interactions)`; a new user needs nothing but its history.
 
-Trained with BPR (`pretrec.tasks.pairwise.BPRTask`); the L2 penalty applies to the item
-embeddings a batch used.
+Trained by `pretrec.tasks.pairwise.BPRTask` with the softmax over every item (`loss=softmax`,
+the default) or BPR (`loss=bpr`); the L2 penalty applies to the item embeddings a batch used.
 """
 
 from __future__ import annotations
