@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from pretrec.checkpoint import load_model, save_model
-from pretrec.data.interactions import Dataset, Interactions, ItemSide
+from pretrec.data.interactions import Dataset, ItemSide
 from pretrec.data.knowledge_graph import KnowledgeGraph
 from pretrec.data.sequences import UserHistories
 from pretrec.errors import DataError
@@ -20,14 +20,6 @@ from pretrec.nn.knowledge_graph import edge_softmax, project_by_relation
 from pretrec.pipeline.features import knowledge_graph
 from pretrec.sampling.batches import PairBatch, TripleBatch, UserBatch
 from pretrec.tasks.catalogue import make_task
-
-
-@pytest.fixture
-def train() -> Interactions:
-    rng = np.random.default_rng(0)
-    users = np.repeat(np.arange(30), 6)
-    return Interactions(users=users, items=rng.integers(0, 20, size=len(users)), n_users=30,
-                        n_items=20)
 
 
 @pytest.fixture

@@ -9,21 +9,12 @@ import torch
 
 from pretrec.augment.graph import stability_keep_rates, weighted_item_dropout
 from pretrec.checkpoint import load_model, save_model
-from pretrec.data.interactions import Interactions
 from pretrec.data.knowledge_graph import KnowledgeGraph
 from pretrec.data.sequences import UserHistories
 from pretrec.models import MODELS
 from pretrec.models.features import SideFeatures
 from pretrec.sampling.batches import PairBatch, TripleBatch, UserBatch
 from pretrec.tasks.catalogue import make_task
-
-
-@pytest.fixture
-def train() -> Interactions:
-    rng = np.random.default_rng(0)
-    users = np.repeat(np.arange(30), 6)
-    return Interactions(users=users, items=rng.integers(0, 20, size=len(users)), n_users=30,
-                        n_items=20)
 
 
 @pytest.fixture
