@@ -29,7 +29,8 @@ from torch import nn
 
 from pretrec.config import Config
 from pretrec.models.features import NO_FEATURES, FeatureRequest, SideFeatures
-from pretrec.models.lightgcn import LightGCN, LightGCNConfig, check_contrast
+from pretrec.models.graph_base import GraphRecommender
+from pretrec.models.lightgcn import LightGCNConfig, Propagated, check_contrast
 from pretrec.nn.knowledge_graph import edge_softmax
 from pretrec.nn.propagation import propagate
 
@@ -64,12 +65,13 @@ class KGCLConfig(LightGCNConfig):
         check_contrast(self.contrastive_weight, self.temperature)
 
 
-class KGCL(LightGCN):
+class KGCL(Propagated, GraphRecommender):
     """LightGCN over knowledge-aware item vectors; see the module docstring."""
 
     config_class = KGCLConfig
-    data_sized = (*LightGCN.data_sized, "entity_embedding.weight", "relation_embedding.weight",
-                  "kg_items", "kg_relations", "kg_entities")
+    scores_user_ids = True
+    data_sized = (*GraphRecommender.data_sized, "entity_embedding.weight",
+                  "relation_embedding.weight", "kg_items", "kg_relations", "kg_entities")
 
     @classmethod
     def feature_request(cls, config: Config) -> FeatureRequest:
@@ -78,6 +80,7 @@ class KGCL(LightGCN):
     def __init__(self, config: KGCLConfig, n_users: int, n_items: int,
                  features: SideFeatures = NO_FEATURES):
         super().__init__(config, n_users, n_items)
+        self.init_propagation(config)
         graph = features.knowledge_graph
         width = config.embedding_dim
         n_entities, n_relations = n_items, 1

@@ -57,16 +57,14 @@ def check_contrast(weight: float, temperature: float) -> None:
                          f"and {temperature}")
 
 
-class LightGCN(GraphRecommender):
-    """Embeddings smoothed over the user-item graph; see the module docstring."""
+class Propagated:
+    """LightGCN's propagation and scoring, for the models built on it (mixed in before
+    `GraphRecommender`): user and item embeddings, the normalised training graph, the layers,
+    their read-out and the cached score tables. `init_propagation` creates the embeddings."""
 
-    config_class = LightGCNConfig
-    scores_user_ids = True
-
-    def __init__(self, config: LightGCNConfig, n_users: int, n_items: int):
-        super().__init__(config, n_users, n_items)
-        self.user_embedding = nn.Embedding(n_users, config.embedding_dim)
-        self.item_embedding = nn.Embedding(n_items, config.embedding_dim)
+    def init_propagation(self, config: LightGCNConfig) -> None:
+        self.user_embedding = nn.Embedding(self.n_users, config.embedding_dim)
+        self.item_embedding = nn.Embedding(self.n_items, config.embedding_dim)
         nn.init.normal_(self.user_embedding.weight, std=config.init_std)
         nn.init.normal_(self.item_embedding.weight, std=config.init_std)
         self._adjacency: torch.Tensor | None = None
@@ -122,3 +120,14 @@ class LightGCN(GraphRecommender):
     def forget_graph(self) -> None:
         self._adjacency = None
         super().forget_graph()
+
+
+class LightGCN(Propagated, GraphRecommender):
+    """Embeddings smoothed over the user-item graph; see the module docstring."""
+
+    config_class = LightGCNConfig
+    scores_user_ids = True
+
+    def __init__(self, config: LightGCNConfig, n_users: int, n_items: int):
+        super().__init__(config, n_users, n_items)
+        self.init_propagation(config)
