@@ -127,7 +127,7 @@ def test_an_epoch_covers_the_training_split(name: str, tasks) -> None:
         pairs = [b for b in batches if hasattr(b, "positives")]
         assert sum(len(b.users) for b in pairs) == train.csr.nnz  # deduplicated pairs
         triples = [b for b in batches if isinstance(b, TripleBatch)]  # the KG models' triples
-        assert sum(len(b.heads) for b in triples) == len(getattr(task, "heads", []))
+        assert sum(len(b.heads) for b in triples) == len(getattr(task, "triples", []))
     else:
         assert sum(len(b.users) for b in batches) == len(train)
 

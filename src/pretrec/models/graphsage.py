@@ -168,14 +168,13 @@ class GraphSAGE(GraphRecommender):
         step: not the batch's pairs, and each other edge with probability 1 - context_dropout
         (drawn from torch's generator, so a seeded run repeats)."""
         users, items = self.edges()
-        keys = users * self.n_items + items
-        order = np.argsort(keys, kind="stable")
+        keys = users * self.n_items + items  # sorted: the edges are by user, then item
         batch_keys = (batch.users.numpy() * self.n_items + batch.positives.numpy())
         keep = (torch.rand(len(users)) >= self.config.context_dropout).numpy()
         if len(keys):
-            found = np.minimum(np.searchsorted(keys[order], batch_keys), len(keys) - 1)
-            present = keys[order][found] == batch_keys  # a sampled pair may not be an edge
-            keep[order[found[present]]] = False
+            found = np.minimum(np.searchsorted(keys, batch_keys), len(keys) - 1)
+            present = keys[found] == batch_keys  # a sampled pair may not be an edge
+            keep[found[present]] = False
         return self._adjacencies(sp.csr_matrix(
             (np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
             shape=(self.n_users, self.n_items)))

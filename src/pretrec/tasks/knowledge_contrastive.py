@@ -17,16 +17,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 import torch
-import torch.nn.functional as F
 
 from pretrec.augment.graph import stability_keep_rates, weighted_item_dropout
 from pretrec.data.interactions import Interactions
 from pretrec.data.user_item_graph import training_edges
 from pretrec.sampling.batches import TensorBatch, TripleBatch
-from pretrec.sampling.negatives import sample_negatives
 from pretrec.tasks.graph_contrastive import ContrastedPairs
+from pretrec.tasks.knowledge_graph import CorruptedTriples, translation_loss
 
 
 class KGCLTask(ContrastedPairs):
@@ -37,40 +35,31 @@ class KGCLTask(ContrastedPairs):
         super().__init__(train, config)
         self.kg_drop, self.ui_drop = config.kg_view_drop, config.ui_view_drop
         self.transe_weight, self.transe_l2 = config.transe_weight, config.transe_l2
-        self.heads, self.relations, self.entities = (
+        items, relations, entities = (
             t.cpu().numpy() for t in (model.kg_items, model.kg_relations, model.kg_entities))
-        self.n_entities = int(model.entity_embedding.weight.shape[0])
-        self.n_relations = int(model.relation_embedding.weight.shape[0])
-        keys = self.heads * self.n_relations + self.relations  # the entities each pair has
-        self.known = sp.csr_matrix(
-            (np.ones(len(keys), np.float32), (keys, self.entities)),
-            shape=(train.n_items * self.n_relations, self.n_entities))
+        self.triples = CorruptedTriples(
+            items, relations, entities,
+            n_relation_ids=int(model.relation_embedding.weight.shape[0]), n_heads=train.n_items,
+            first_entity=0,
+            n_entities=int(model.entity_embedding.weight.shape[0]))
         self._kg_views: list[np.ndarray] = []
         self._view_rng = np.random.default_rng(0)
         self._views: list[tuple[torch.Tensor, torch.Tensor]] | None = None
 
     @property
     def translates(self) -> bool:
-        return self.transe_weight > 0 and len(self.heads) > 0
+        return self.transe_weight > 0 and len(self.triples) > 0
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[TensorBatch]:
-        self._kg_views = [rng.random(len(self.heads)) >= self.kg_drop for _ in range(2)]
+        self._kg_views = [rng.random(len(self.triples)) >= self.kg_drop for _ in range(2)]
         self._view_rng = np.random.default_rng(int(rng.integers(2**63)))
         self._views = None  # the user-item views need the model: drawn at the first step
         yield from super().batches(batch_size, rng)
-        if not self.translates:
-            return
-        order = rng.permutation(len(self.heads))
-        items, relations, entities = self.heads[order], self.relations[order], self.entities[order]
-        negatives = sample_negatives(items * self.n_relations + relations, self.n_negatives,
-                                     self.n_entities, rng, self.known)
-        for start in range(0, len(items), batch_size):
-            part = slice(start, start + batch_size)
-            yield TripleBatch(torch.from_numpy(items[part]), torch.from_numpy(relations[part]),
-                              torch.from_numpy(entities[part]), torch.from_numpy(negatives[part]))
+        if self.translates:
+            yield from self.triples.batches(batch_size, self.n_negatives, rng)
 
     def n_batches(self, batch_size: int) -> int:
-        triples = -(-len(self.heads) // batch_size) if self.translates else 0
+        triples = self.triples.n_batches(batch_size) if self.translates else 0
         return super().n_batches(batch_size) + triples
 
     def views(self, model: Any) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -102,5 +91,5 @@ class KGCLTask(ContrastedPairs):
         true_distance = (head + relation - tail).pow(2).sum(-1)
         false_distance = (head + relation - corrupted).pow(2).sum(-1)
         penalty = sum(t.pow(2).sum(-1).mean() / 2 for t in (head, relation, tail, corrupted))
-        return {"transe": self.transe_weight * -F.logsigmoid(false_distance - true_distance).mean(),
+        return {"transe": self.transe_weight * translation_loss(true_distance, false_distance),
                 "transe_l2": self.transe_weight * self.transe_l2 * penalty}

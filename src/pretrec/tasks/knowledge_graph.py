@@ -19,6 +19,45 @@ from pretrec.sampling.negatives import sample_negatives
 from pretrec.tasks.pairwise import BPRTask
 
 
+class CorruptedTriples:
+    """Knowledge-graph triples over node ids, each batch with corrupted tails: entities (node
+    ids from `first_entity` on) that make no known triple with the head and relation, sampled
+    against a CSR keyed by (head, relation). Shared by the KG models' translation objectives."""
+
+    def __init__(self, heads: np.ndarray, relations: np.ndarray, tails: np.ndarray,
+                 n_relation_ids: int, n_heads: int, first_entity: int, n_entities: int):
+        self.heads, self.relations, self.tails = heads, relations, tails
+        self.n_relation_ids, self.first_entity = n_relation_ids, first_entity
+        self.n_entities = n_entities
+        keys = heads * n_relation_ids + relations  # rows: the tails each pair already has
+        self.known = sp.csr_matrix(
+            (np.ones(len(keys), np.float32), (keys, tails - first_entity)),
+            shape=(n_heads * n_relation_ids, n_entities))
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def batches(self, batch_size: int, n_negatives: int,
+                rng: np.random.Generator) -> Iterator[TripleBatch]:
+        order = rng.permutation(len(self.heads))
+        heads, relations, tails = self.heads[order], self.relations[order], self.tails[order]
+        negatives = self.first_entity + sample_negatives(
+            heads * self.n_relation_ids + relations, n_negatives, self.n_entities, rng,
+            self.known)
+        for start in range(0, len(heads), batch_size):
+            part = slice(start, start + batch_size)
+            yield TripleBatch(torch.from_numpy(heads[part]), torch.from_numpy(relations[part]),
+                              torch.from_numpy(tails[part]), torch.from_numpy(negatives[part]))
+
+    def n_batches(self, batch_size: int) -> int:
+        return -(-len(self.heads) // batch_size)
+
+
+def translation_loss(true_distance: torch.Tensor, false_distance: torch.Tensor) -> torch.Tensor:
+    """The margin of TransE / TransR: a true tail's distance lower than a corrupted one's."""
+    return -F.logsigmoid(false_distance - true_distance).mean()
+
+
 class KGATTask(BPRTask):
     """BPR batches over the training pairs, then TransR batches over the triples."""
 
@@ -27,33 +66,20 @@ class KGATTask(BPRTask):
         self.kg_l2 = model.config.kg_l2
         heads, relations, tails = (t.cpu().numpy() for t in model.collaborative_edges())
         knowledge = relations >= 2  # the KG's triples and their inverses, not user-item edges
-        self.heads, self.relations, self.tails = (a[knowledge] for a in (heads, relations, tails))
-        self.first_entity, self.n_entities = model.n_users, model.n_entities
-        self.n_relation_ids = int(model.relation_embedding.weight.shape[0])
-        # rows keyed by (head, relation), columns entities: the tails each pair already has
-        keys = self.heads * self.n_relation_ids + self.relations
-        n_keys = (model.n_users + model.n_entities) * self.n_relation_ids
-        self.known = sp.csr_matrix(
-            (np.ones(len(keys), np.float32), (keys, self.tails - self.first_entity)),
-            shape=(n_keys, self.n_entities))
+        self.triples = CorruptedTriples(
+            *(a[knowledge] for a in (heads, relations, tails)),
+            n_relation_ids=int(model.relation_embedding.weight.shape[0]),
+            n_heads=model.n_users + model.n_entities, first_entity=model.n_users,
+            n_entities=model.n_entities)
         self._attention_fresh = False
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> Iterator[TensorBatch]:
         self._attention_fresh = False
         yield from super().batches(batch_size, rng)
-        order = rng.permutation(len(self.heads))
-        heads, relations, tails = self.heads[order], self.relations[order], self.tails[order]
-        keys = heads * self.n_relation_ids + relations
-        # corrupted tails among the entities (not users), avoiding known triples
-        negatives = self.first_entity + sample_negatives(keys, self.n_negatives, self.n_entities,
-                                                         rng, self.known)
-        for start in range(0, len(heads), batch_size):
-            part = slice(start, start + batch_size)
-            yield TripleBatch(torch.from_numpy(heads[part]), torch.from_numpy(relations[part]),
-                              torch.from_numpy(tails[part]), torch.from_numpy(negatives[part]))
+        yield from self.triples.batches(batch_size, self.n_negatives, rng)
 
     def n_batches(self, batch_size: int) -> int:
-        return super().n_batches(batch_size) + -(-len(self.heads) // batch_size)
+        return super().n_batches(batch_size) + self.triples.n_batches(batch_size)
 
     def loss(self, model: Any, batch: Any) -> dict[str, torch.Tensor]:
         if isinstance(batch, PairBatch):
@@ -74,5 +100,5 @@ class KGATTask(BPRTask):
         true_distance = (head + relation - tail).pow(2).sum(-1)
         false_distance = (head + relation - corrupted).pow(2).sum(-1)
         penalty = sum(t.pow(2).sum() for t in (head, relation, tail, corrupted)) / (2 * len(head))
-        return {"transr": -F.logsigmoid(false_distance - true_distance).mean(),
+        return {"transr": translation_loss(true_distance, false_distance),
                 "kg_l2": self.kg_l2 * penalty}
