@@ -108,8 +108,7 @@ def test_a_training_batch_is_scored_over_a_graph_without_its_own_pairs(inter) ->
     batch = PairBatch(users=torch.from_numpy(users[:40]), positives=torch.from_numpy(items[:40]),
                       negatives=torch.zeros(40, 1, dtype=torch.int64))
     torch.manual_seed(0)
-    nothing_hidden = torch.zeros(inter.n_items, dtype=torch.bool)
-    user_items, item_users = (m.to_dense() for m in model._step_graph(batch, nothing_hidden))
+    user_items, item_users = (m.to_dense() for m in model._step_graph(batch))
     kept = user_items > 0
     full = torch.from_numpy(inter.csr.toarray() > 0)
     assert not (kept & ~full).any()  # only training edges
@@ -124,28 +123,6 @@ def test_a_training_batch_is_scored_over_a_graph_without_its_own_pairs(inter) ->
     assert all(torch.isfinite(v) for v in losses.values())
     with pytest.raises(ConfigError, match="context_dropout must lie in"):
         MODELS.get("graphsage").config.from_dict({"context_dropout": 1.0})
-
-
-def test_a_hidden_item_keeps_a_new_items_few_users_in_a_training_step(inter) -> None:
-    entry = MODELS.get("graphsage")
-    config = entry.config.from_dict({"embedding_dim": 8, "context_dropout": 0.0,
-                                     "unknown_item_users": 2})
-    model = entry.build(config, inter.n_users, inter.n_items)
-    model.prepare(inter)
-    model.train()
-    batch = PairBatch(users=torch.zeros(0, dtype=torch.int64),
-                      positives=torch.zeros(0, dtype=torch.int64),
-                      negatives=torch.zeros(0, 1, dtype=torch.int64))
-    hidden = torch.zeros(inter.n_items, dtype=torch.bool)
-    hidden[:10] = True
-    torch.manual_seed(0)
-    user_items, _ = model._step_graph(batch, hidden)
-    degree = torch.from_numpy((user_items.to_dense() > 0).sum(0).numpy())
-    full = torch.from_numpy(np.asarray((inter.csr > 0).sum(0)).ravel())
-    assert ((degree[:10] >= 1) & (degree[:10] <= 2)).all()  # 1 or 2 of their users each
-    assert torch.equal(degree[10:], full[10:])  # the others keep every edge (no dropout here)
-    with pytest.raises(ConfigError, match="unknown_item_users"):
-        entry.config.from_dict({"unknown_item_users": -1})
 
 
 def test_the_softmax_objective_is_the_cross_entropy_of_the_positive_over_every_item(inter) -> None:

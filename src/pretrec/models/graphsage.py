@@ -72,9 +72,6 @@ class GraphSAGEConfig(Config):
     """Share of the training edges (besides the batch's own pairs, always left out) missing from
     the graph of each training step: a trained user then looks like a new one, read from part
     of its events, none of them the items it is scored on."""
-    unknown_item_users: int = 0
-    """An item shown as unknown in a training step keeps a random 1 to `unknown_item_users` of
-    its users in that step's graph, as a new item arrives through few events; 0 keeps all."""
     loss: Literal["bpr", "softmax"] = "softmax"
     """Training objective: the softmax over every item (cross-entropy of the positive), or BPR
     against `n_negatives` sampled items. Softmax was chosen on validation: Beauty new users
@@ -89,8 +86,6 @@ class GraphSAGEConfig(Config):
     def __post_init__(self) -> None:
         if self.embedding_dim < 1 or self.n_negatives < 1:
             raise ValueError("embedding_dim and n_negatives must be at least 1")
-        if self.unknown_item_users < 0:
-            raise ValueError(f"unknown_item_users must be >= 0, got {self.unknown_item_users}")
         for name in ("item_dropout", "context_dropout"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
@@ -119,7 +114,6 @@ class GraphSAGE(GraphRecommender):
         self._observed: sp.csr_matrix | None = None
         self._graphs: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
         self._items: torch.Tensor | None = None
-        self._step_unknown: torch.Tensor | None = None  # the items one training step hides
 
     def prepare(self, train: Interactions) -> None:
         self.trained_items = torch.from_numpy(train.item_counts() > 0).to(self.device)
@@ -142,12 +136,11 @@ class GraphSAGE(GraphRecommender):
         """(users, items) that score a training batch: over the training graph without the
         batch's own pairs and without a `context_dropout` share of the other edges, so no pair
         is scored by a model that read it (a new user's targets are never among its events)."""
-        unknown = self._unknown_items()
-        return self._tables_over(*self._step_graph(batch, unknown), unknown)
+        return self._tables_over(*self._step_graph(batch))
 
-    def _tables_over(self, user_items: torch.Tensor, item_users: torch.Tensor,
-                     unknown: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        items = self._item_states(user_items, item_users, unknown)
+    def _tables_over(self, user_items: torch.Tensor,
+                     item_users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        items = self._item_states(user_items, item_users)
         return self.users_from_item_states((items, None), user_items), items
 
     def score(self, batch: UserBatch) -> torch.Tensor:
@@ -157,32 +150,23 @@ class GraphSAGE(GraphRecommender):
         users = self.users_from_item_states((self._items, None), context)
         return users @ self._items.T
 
-    def _unknown_items(self) -> torch.Tensor:
-        """Items that read the unknown vector: those without training events, and while
-        training a fresh `item_dropout` share of the rest."""
+    def _item_inputs(self) -> torch.Tensor:
         unknown = ~self.trained_items
         if self.training and self.config.item_dropout > 0:
             unknown = unknown | (torch.rand(self.n_items, device=self.device)
                                  < self.config.item_dropout)
-        return unknown
-
-    def _item_inputs(self, unknown: torch.Tensor | None = None) -> torch.Tensor:
-        unknown = self._unknown_items() if unknown is None else unknown
         weight = self.item_embedding.weight
         return torch.where(unknown[:, None], self.unknown_item.expand_as(weight), weight)
 
-    def _item_states(self, user_items: torch.Tensor, item_users: torch.Tensor,
-                     unknown: torch.Tensor | None = None) -> torch.Tensor:
-        inputs = self._item_inputs(unknown)
+    def _item_states(self, user_items: torch.Tensor, item_users: torch.Tensor) -> torch.Tensor:
+        inputs = self._item_inputs()
         users = torch.relu(self.users_from_items((inputs, None), user_items))
         return self.items_from_users((users, inputs), item_users)
 
-    def _step_graph(self, batch: PairBatch,
-                    unknown: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _step_graph(self, batch: PairBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean adjacencies (users x items, items x users) of the training edges kept for one
-        step: not the batch's pairs, each other edge with probability 1 - context_dropout, and
-        of an `unknown` item at most a random 1 to `unknown_item_users` of its users (drawn
-        from torch's generator, so a seeded run repeats)."""
+        step: not the batch's pairs, and each other edge with probability 1 - context_dropout
+        (drawn from torch's generator, so a seeded run repeats)."""
         users, items = self.edges()
         keys = users * self.n_items + items  # sorted: the edges are by user, then item
         batch_keys = (batch.users.numpy() * self.n_items + batch.positives.numpy())
@@ -191,24 +175,9 @@ class GraphSAGE(GraphRecommender):
             found = np.minimum(np.searchsorted(keys, batch_keys), len(keys) - 1)
             present = keys[found] == batch_keys  # a sampled pair may not be an edge
             keep[found[present]] = False
-        if self.config.unknown_item_users > 0:
-            keep &= ~self._beyond_new_item_degree(items, keep, unknown.cpu().numpy())
         return self._adjacencies(sp.csr_matrix(
             (np.ones(int(keep.sum()), np.float32), (users[keep], items[keep])),
             shape=(self.n_users, self.n_items)))
-
-    def _beyond_new_item_degree(self, items: np.ndarray, keep: np.ndarray,
-                                unknown: np.ndarray) -> np.ndarray:
-        """Edges of `unknown` items past each one's random degree in 1..unknown_item_users, the
-        items' kept edges taken in a random order."""
-        candidates = np.flatnonzero(keep & unknown[items])
-        order = np.lexsort((torch.rand(len(candidates)).numpy(), items[candidates]))
-        ranked, owners = candidates[order], items[candidates[order]]
-        starts = np.searchsorted(owners, owners)  # first position of each owner's run
-        degree = torch.randint(1, self.config.unknown_item_users + 1, (self.n_items,)).numpy()
-        beyond = np.zeros(len(items), dtype=bool)
-        beyond[ranked[np.arange(len(ranked)) - starts >= degree[owners]]] = True
-        return beyond
 
     def _adjacencies(self, matrix: sp.csr_matrix) -> tuple[torch.Tensor, torch.Tensor]:
         return (sparse_tensor_with_transpose(mean_adjacency(matrix), self.device),
