@@ -26,7 +26,7 @@ def interactions(baskets: list[list[int]], n_items: int) -> Interactions:
     return Interactions(users, items, len(baskets), n_items)
 
 
-def fit(name: str, train: Interactions, **options: float) -> Recommender:
+def fit(name: str, train: Interactions, **options: float | str) -> Recommender:
     """A registered model built from its config and fitted on `train`."""
     entry = MODELS.get(name)
     return entry.model(entry.config(**options), train.n_users, train.n_items).fit(train)
@@ -62,6 +62,17 @@ def test_ease_weights_equal_the_closed_form_computed_with_numpy_inverse() -> Non
     np.testing.assert_allclose(np.diag(weights), 0.0, atol=1e-7)
     np.testing.assert_allclose(weights, expected, rtol=1e-5, atol=1e-6)
     assert np.abs(weights).max() > 0.05  # not a trivially zero solution
+
+
+def test_ease_in_float32_solves_the_same_weights() -> None:
+    """The float32 solve (half the memory, for large catalogues) matches the float64 one."""
+    rng = np.random.default_rng(0)
+    baskets = [sorted(rng.choice(30, size=6, replace=False).tolist()) for _ in range(80)]
+    train = interactions(baskets, 30)
+    double = item_rows(fit("ease", train, l2=5.0), 30)
+    single = item_rows(fit("ease", train, l2=5.0, precision="float32"), 30)
+    np.testing.assert_allclose(single, double, rtol=1e-3, atol=1e-5)
+    assert np.abs(double).max() > 0.01
 
 
 def test_ease_two_items_by_hand() -> None:

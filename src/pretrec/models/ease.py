@@ -1,13 +1,15 @@
 """EASE: embarrassingly shallow autoencoder (Steck, WWW 2019).
 
 Closed form: P = (XᵀX + λI)⁻¹, B = I − P·diag(1/diag(P)), so diag(B) = 0. Scores are the history
-row times B. Memory and time grow as n_items² and n_items³: fine to ~30k items on a laptop.
+row times B. Memory and time grow as n_items² and n_items³: fine to ~30k items on a laptop in
+float64; `precision: float32` halves the memory (two n_items² tables at the peak: 13.4 GB for
+Gowalla's 40,981 items) at a float32 solve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Self
+from typing import Literal, Self
 
 import numpy as np
 import torch
@@ -24,6 +26,8 @@ class EASEConfig(Config):
 
     l2: float = 500.0
     """λ, the L2 regularisation added to the Gram matrix diagonal."""
+    precision: Literal["float64", "float32"] = "float64"
+    """Floating type of the solve: float32 halves its memory for large catalogues."""
 
 
 class EASE(Recommender):
@@ -34,11 +38,14 @@ class EASE(Recommender):
 
     def fit(self, train: Interactions) -> Self:
         config = self.config
-        matrix = train.csr.astype(np.float64)
+        matrix = train.csr.astype(np.dtype(config.precision))
         gram = torch.from_numpy((matrix.T @ matrix).toarray())  # (n_items, n_items)
         gram.diagonal().add_(config.l2)
-        precision = torch.cholesky_inverse(torch.linalg.cholesky(gram))
-        weights = precision / (-precision.diagonal())[None, :]
+        factor = torch.linalg.cholesky(gram)
+        del gram  # at most two n_items² tables alive at once
+        weights = torch.cholesky_inverse(factor)
+        del factor
+        weights /= -weights.diagonal().clone()[None, :]
         weights.diagonal().zero_()
         self.weights_ = weights.to(torch.float32).contiguous()  # LAPACK output is column-major
         return self
