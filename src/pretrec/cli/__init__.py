@@ -8,6 +8,7 @@
     pretrec describe --dataset Beauty.txt
     pretrec models
     pretrec compare runs/a runs/b
+    pretrec export runs/sasrec --output bundles/sasrec
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 import torch
 
 from pretrec import __version__
-from pretrec.cli import commands, tools
+from pretrec.cli import commands, serving, tools
 from pretrec.data.io import FORMATS
 from pretrec.data.split_by_name import SPLITS
 from pretrec.errors import PretrecError
@@ -111,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     click.set_defaults(handler=commands.click)
 
     recommend = sub.add_parser("recommend", help="top-K items for users of a run, or for a history")
-    recommend.add_argument("run", help="a run folder written by `pretrec run --output`")
+    recommend.add_argument("run", help="a run folder written by `pretrec run --output`, or a "
+                           "bundle written by `pretrec export`")
     recommend.add_argument("--user", action="append", default=[], metavar="ID",
                            help="a user the run was trained on (repeatable)")
     recommend.add_argument("--history", nargs="+", metavar="ITEM",
@@ -121,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="keep items the user already has (default: left out)")
     recommend.add_argument("--format", choices=["table", "json"], default="table")
     recommend.set_defaults(handler=tools.recommend)
+
+    export = sub.add_parser("export", help="a serving bundle from a finished run folder")
+    export.add_argument("run", help="a run folder written by `pretrec run --output`")
+    export.add_argument("--output", required=True, help="the bundle folder to write")
+    export.add_argument("--overwrite", action="store_true",
+                        help="replace an earlier bundle in --output")
+    export.set_defaults(handler=serving.export)
 
     plot = sub.add_parser("plot", help="training curves and a results chart of runs, as a PNG")
     plot.add_argument("runs", nargs="+", help="run folders (a multi-seed folder: its seeds)")

@@ -1,0 +1,100 @@
+"""Serving bundles: `pretrec export` turns a finished run into one verified folder that
+recommends exactly as the run does; another format version, a changed file or a folder that is
+not a bundle is refused with what to do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pretrec.cli import main
+from pretrec.errors import ConfigError, PretrecError
+from pretrec.pipeline.recommend import Recommender
+from pretrec.serve.bundle import CARD, FORMAT_VERSION, MANIFEST, export_bundle, load_bundle
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bundle") / "sasrec"
+    assert main(["run", "--model", "sasrec", "--dataset", "synthetic", "--quiet",
+                 "--set", "epochs=1", "--set", "hidden_size=16", "--output", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def bundle(run: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exported") / "sasrec-bundle"
+    assert main(["export", str(run), "--output", str(out)]) == 0
+    return out
+
+
+def test_a_bundle_recommends_exactly_as_its_run(run: Path, bundle: Path) -> None:
+    loaded = load_bundle(bundle)
+    source = Recommender.load(run)
+    assert loaded.model_name == "sasrec"
+    assert loaded.recommender.recommend(users=["u3", "u40"], k=10) == \
+        source.recommend(users=["u3", "u40"], k=10)
+    history = [["i1", "i5", "i9"]]
+    assert loaded.recommender.recommend(histories=history, k=5) == \
+        source.recommend(histories=history, k=5)
+    assert main(["recommend", str(bundle), "--user", "u3", "-k", "3"]) == 0
+
+
+def test_the_card_says_what_the_reports_figures_mean(run: Path, bundle: Path) -> None:
+    card = json.loads((bundle / CARD).read_text())
+    report = json.loads((run / "report.json").read_text())
+    assert card["dataset"]["fingerprint"] == report["dataset"]["fingerprint"]
+    assert card["split"] == report["split"] and card["protocol"] == report["protocol"]
+    assert card["metrics"] == report["metrics"] and card["versions"]["torch"]
+    assert card["model"]["name"] == "sasrec" and card["model"]["config"]["hidden_size"] == 16
+    manifest = json.loads((bundle / MANIFEST).read_text())
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert {"model.safetensors", "report.json", CARD} <= set(manifest["files"])
+    assert not list(bundle.glob("*.pt")) and not list(bundle.glob("*.pkl"))  # nothing to unpickle
+
+
+def _copy(bundle: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for file in bundle.iterdir():
+        (copy / file.name).write_bytes(file.read_bytes())
+    return copy
+
+
+def test_other_format_versions_are_refused_with_what_to_do(bundle: Path, tmp_path: Path) -> None:
+    copy = _copy(bundle, tmp_path)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    for version, advice in ((FORMAT_VERSION + 1, "upgrade pretrec"),
+                            (FORMAT_VERSION - 1, "export the run again")):
+        (copy / MANIFEST).write_text(json.dumps({**manifest, "format_version": version}))
+        with pytest.raises(ConfigError, match=f"format version {version}.*{advice}"):
+            load_bundle(copy)
+
+
+def test_a_changed_or_missing_file_is_refused(bundle: Path, tmp_path: Path) -> None:
+    copy = _copy(bundle, tmp_path)
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(PretrecError, match="model.safetensors does not match the manifest"):
+        load_bundle(copy)
+    weights.unlink()
+    with pytest.raises(PretrecError, match="model.safetensors is missing"):
+        load_bundle(copy)
+
+
+def test_bad_export_and_load_targets_are_one_line_errors(run: Path, bundle: Path, tmp_path: Path,
+                                                         capsys) -> None:
+    with pytest.raises(ConfigError, match="pretrec export. it first"):
+        load_bundle(run)  # a run folder is not a bundle
+    with pytest.raises(ConfigError, match="exists"):
+        export_bundle(run, bundle)  # never over a bundle without --overwrite
+    with pytest.raises(ConfigError, match="exists"):
+        export_bundle(run, tmp_path, overwrite=True)  # nor over a folder that is not a bundle
+    assert export_bundle(run, bundle, overwrite=True) == bundle
+    assert main(["export", str(tmp_path / "nothing"), "--output", str(tmp_path / "b")]) == 2
+    assert "run folder not found" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
