@@ -24,6 +24,7 @@ from pretrec.data.sequences import UserHistories
 from pretrec.data.split import Split, leave_one_out
 from pretrec.eval.evaluate import Evaluator
 from pretrec.models import MODELS, NeuralRecommender
+from pretrec.models.base import InnerProductScorer
 from pretrec.pipeline.click import click_metrics
 from pretrec.pipeline.fitting import Fit, build_configs, fit
 from pretrec.pipeline.rating import rating_metrics
@@ -191,6 +192,26 @@ def test_a_users_scores_do_not_depend_on_the_batch(name: str, fits: Fits, plante
     mixed = scores_of(model, np.array([11, 5, 0]), context)
     torch.testing.assert_close(alone[0], together[5], rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(mixed[1], together[5], rtol=1e-5, atol=1e-5)
+
+
+INNER_PRODUCT = [n for n in NAMES if issubclass(MODELS.get(n).model, InnerProductScorer)]
+
+
+def test_the_factorised_models_say_so() -> None:
+    assert {"sasrec", "bert4rec", "gru4rec", "text_sasrec", "bprmf", "lightgcn", "sgl", "kgcl",
+            "graphsage"} <= set(INNER_PRODUCT)
+
+
+@pytest.mark.parametrize("name", INNER_PRODUCT)
+def test_an_inner_product_models_scores_are_its_queries_times_its_items(name: str, fits: Fits,
+                                                                        planted_split) -> None:
+    model, context = fits.get(name).model, histories(planted_split)
+    batch = UserBatch(np.array([0, 3, 8]), context)
+    with torch.inference_mode():
+        queries, items = model.retrieval_queries(batch), model.retrieval_items()
+        product, scores = queries @ items.T, model.score(batch)
+    assert items.shape[0] == planted_split.n_items and queries.shape[1] == items.shape[1]
+    torch.testing.assert_close(product, scores, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "pop"])

@@ -14,7 +14,7 @@ the one loop (`pretrec.train.loop`) optimises them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 import torch
 from torch import nn
@@ -86,3 +86,19 @@ class NeuralRecommender(nn.Module, Recommender):
 
     def load_state(self, state: dict[str, torch.Tensor]) -> None:
         self.load_state_dict(state)
+
+
+@runtime_checkable
+class InnerProductScorer(Protocol):
+    """A model whose scores are inner products:
+    `score(batch) == retrieval_queries(batch) @ retrieval_items().T`. An item index
+    (`pretrec.serve.index`) searches `retrieval_items()` with the queries instead of scoring
+    every item; the contract suite checks the identity for every model that has both."""
+
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        """(B, d) query vectors of the batch's users."""
+        ...
+
+    def retrieval_items(self) -> torch.Tensor:
+        """(n_items, d) item vectors, row i being item i."""
+        ...

@@ -53,3 +53,9 @@ class BERT4Rec(NeuralRecommender):
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         return next_item.cloze_scores(self, batch, self.encode)
+
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        return next_item.cloze_queries(self, batch, self.encode)
+
+    def retrieval_items(self) -> torch.Tensor:
+        return next_item.item_weights(self)

@@ -49,5 +49,10 @@ class BPRMF(NeuralRecommender):
         return self.user_embedding.weight, self.item_embedding.weight
 
     def score(self, batch: UserBatch) -> torch.Tensor:
-        user = self.user_embedding(batch.user_tensor(self.device))  # (B, d)
-        return user @ self.item_embedding.weight.T  # (B, n_items)
+        return self.retrieval_queries(batch) @ self.retrieval_items().T  # (B, n_items)
+
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        return self.user_embedding(batch.user_tensor(self.device))  # (B, d)
+
+    def retrieval_items(self) -> torch.Tensor:
+        return self.item_embedding.weight

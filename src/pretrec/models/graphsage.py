@@ -144,11 +144,22 @@ class GraphSAGE(GraphRecommender):
         return self.users_from_item_states((items, None), user_items), items
 
     def score(self, batch: UserBatch) -> torch.Tensor:
+        items = self.retrieval_items()  # once: in training its ID dropout is drawn per call
+        return self._users_from_history(batch, items) @ items.T
+
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        return self._users_from_history(batch, self.retrieval_items())
+
+    def _users_from_history(self, batch: UserBatch, items: torch.Tensor) -> torch.Tensor:
+        """Each user read from its history's item states (a new user needs nothing more)."""
+        context = sparse_tensor(mean_adjacency(batch.history_matrix()), self.device)
+        return self.users_from_item_states((items, None), context)
+
+    def retrieval_items(self) -> torch.Tensor:
+        """Item states over the scoring graph, computed once per evaluation pass."""
         if self.training or torch.is_grad_enabled() or self._items is None:
             self._items = self._item_states(*self._graph("scoring"))
-        context = sparse_tensor(mean_adjacency(batch.history_matrix()), self.device)
-        users = self.users_from_item_states((self._items, None), context)
-        return users @ self._items.T
+        return self._items
 
     def _item_inputs(self) -> torch.Tensor:
         unknown = ~self.trained_items

@@ -106,6 +106,12 @@ class Propagated:
         users, items = self._score_tables()
         return users[batch.user_tensor(self.device)] @ items.T
 
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        return self._score_tables()[0][batch.user_tensor(self.device)]
+
+    def retrieval_items(self) -> torch.Tensor:
+        return self._score_tables()[1]
+
     def _score_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Propagate once per evaluation pass, not once per batch of users."""
         if self.training or torch.is_grad_enabled():

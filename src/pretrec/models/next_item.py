@@ -46,10 +46,9 @@ def scoring_pair(model: NextItemModel, states: torch.Tensor) -> tuple[torch.Tens
     Dot product by default. A model whose config says `score_similarity: "cosine"` scores by
     cosine / `score_temperature` (UniSRec's choice): no item scores higher merely for a larger
     vector norm, which popular training items grow and items new at test time lack."""
-    weights = item_weights(model)
     if model.cosine_temperature is not None:
-        return F.normalize(states, dim=-1) / model.cosine_temperature, F.normalize(weights, dim=-1)
-    return states, weights
+        return F.normalize(states, dim=-1) / model.cosine_temperature, scoring_items(model)
+    return states, scoring_items(model)
 
 
 def length_groups(inputs: torch.Tensor, groups: int) -> Iterator[tuple[torch.Tensor, int]]:
@@ -85,20 +84,39 @@ def last_states(encode: Callable[[torch.Tensor], torch.Tensor], inputs: torch.Te
     return torch.cat(parts)[torch.argsort(torch.cat(order))]
 
 
-def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
-    """(B, n_items): the state after the user's latest item against every item."""
+def last_state_queries(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
+    """(B, H): the state after each user's latest item, in the space the items are scored in
+    (`last_state_scores` is its product with `scoring_items`)."""
     inputs = batch.sequences(model.config.max_len, model.device)  # (B, max_len)
     # most histories are far shorter than max_len: encoding length groups skips the padding
-    states, weights = scoring_pair(model, last_states(model.encode, inputs, SCORING_LENGTH_GROUPS))
-    return states @ weights.T
+    states = last_states(model.encode, inputs, SCORING_LENGTH_GROUPS)
+    if model.cosine_temperature is not None:
+        return F.normalize(states, dim=-1) / model.cosine_temperature
+    return states
+
+
+def scoring_items(model: NextItemModel) -> torch.Tensor:
+    """(n_items, H): the item side of `scoring_pair`."""
+    weights = item_weights(model)
+    return F.normalize(weights, dim=-1) if model.cosine_temperature is not None else weights
+
+
+def last_state_scores(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
+    """(B, n_items): the state after the user's latest item against every item."""
+    return last_state_queries(model, batch) @ scoring_items(model).T
+
+
+def cloze_queries(model: NextItemModel, batch: UserBatch,
+                  encode: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """(B, H): a mask token appended to each history, its (bidirectional) state from `encode`,
+    as BERT4Rec reads the next item; it scores against `item_weights`."""
+    history = batch.sequences(model.config.max_len - 1, model.device)  # (B, max_len - 1)
+    mask = torch.full((len(history), 1), model.mask_id, device=model.device)
+    inputs = torch.cat([history, mask], dim=1)  # (B, max_len)
+    return last_states(encode, inputs, SCORING_LENGTH_GROUPS)  # (B, H)
 
 
 def cloze_scores(model: NextItemModel, batch: UserBatch,
                  encode: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
-    """(B, n_items): a mask token appended to each history, its (bidirectional) state from
-    `encode` against every item, as BERT4Rec scores the next item."""
-    history = batch.sequences(model.config.max_len - 1, model.device)  # (B, max_len - 1)
-    mask = torch.full((len(history), 1), model.mask_id, device=model.device)
-    inputs = torch.cat([history, mask], dim=1)  # (B, max_len)
-    states = last_states(encode, inputs, SCORING_LENGTH_GROUPS)  # (B, H)
-    return states @ item_weights(model).T  # (B, n_items)
+    """(B, n_items): `cloze_queries` against every item."""
+    return cloze_queries(model, batch, encode) @ item_weights(model).T

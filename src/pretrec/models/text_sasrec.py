@@ -133,3 +133,9 @@ class TextSASRec(NeuralRecommender):
 
     def score(self, batch: UserBatch) -> torch.Tensor:
         return next_item.last_state_scores(self, batch)
+
+    def retrieval_queries(self, batch: UserBatch) -> torch.Tensor:
+        return next_item.last_state_queries(self, batch)
+
+    def retrieval_items(self) -> torch.Tensor:
+        return next_item.scoring_items(self)
