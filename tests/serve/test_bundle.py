@@ -12,6 +12,7 @@ import pytest
 from pretrec.cli import main
 from pretrec.errors import ConfigError, PretrecError
 from pretrec.pipeline.recommend import Recommender
+from pretrec.sampling.batches import UserBatch
 from pretrec.serve.bundle import CARD, FORMAT_VERSION, MANIFEST, export_bundle, load_bundle
 
 

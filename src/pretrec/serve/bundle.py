@@ -6,11 +6,13 @@
     bundle.recommender.recommend(users=["u12"], k=10)
 
 It holds the checkpoint (safetensors weights, model.json, vocabularies, user histories, item
-text when the model has it), the run's evaluation report, a protocol card (`card.json`: what
-the figures in the report mean: dataset fingerprint, split, protocol, metrics, versions) and a
-manifest (`bundle.json`: format name and version, and every file's size and SHA-256). Nothing in
-a bundle is unpickled: weights are safetensors, tables JSON, histories a pickle-free npz. A bundle
-of another format version is refused, as is one whose files do not match the manifest.
+text when the model has it), the item vectors an index searches (`item_vectors.safetensors`, for
+models whose scores are inner products), the run's evaluation report, a protocol card
+(`card.json`: what the figures in the report mean: dataset fingerprint, split, protocol,
+metrics, versions) and a manifest (`bundle.json`: format name and version, and every file's
+size and SHA-256). Nothing in a bundle is unpickled: weights and vectors are safetensors, tables
+JSON, histories a pickle-free npz. A bundle of another format version is refused, as is one
+whose files do not match the manifest.
 """
 
 from __future__ import annotations
@@ -25,9 +27,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pretrec.checkpoint import HISTORIES, ITEM_TEXT, MODEL_META, MODEL_WEIGHTS, read_model_meta
+import numpy as np
+import torch
+from safetensors.numpy import load_file, save_file
+
+from pretrec.checkpoint import (
+    HISTORIES,
+    ITEM_TEXT,
+    MODEL_META,
+    MODEL_WEIGHTS,
+    load_model,
+    read_model_meta,
+)
 from pretrec.errors import ConfigError, PretrecError
-from pretrec.files import check_complete, write_text
+from pretrec.files import atomic_path, check_complete, write_text
+from pretrec.models.base import InnerProductScorer
 from pretrec.pipeline.recommend import Recommender
 
 BUNDLE_FORMAT = "pretrec-bundle"
@@ -36,6 +50,7 @@ FORMAT_VERSION = 1
 MANIFEST = "bundle.json"
 CARD = "card.json"
 REPORT = "report.json"
+ITEM_VECTORS = "item_vectors.safetensors"
 CHECKPOINT_FILES = (MODEL_WEIGHTS, MODEL_META, "user_vocab.json", "item_vocab.json", HISTORIES)
 OPTIONAL_FILES = (ITEM_TEXT,)
 CARD_KEYS = ("dataset", "split", "protocol", "metrics", "metrics_std", "seed", "seeds",
@@ -50,6 +65,9 @@ class Bundle:
     recommender: Recommender
     card: dict[str, Any]
     manifest: dict[str, Any]
+    item_vectors: np.ndarray | None
+    """(n_items, d) float32 vectors whose inner product with the model's queries is its score;
+    None for a model that does not score so (EASE, item-KNN, popularity)."""
 
     @property
     def model_name(self) -> str:
@@ -79,6 +97,8 @@ def export_bundle(run: str | Path, output: str | Path, overwrite: bool = False) 
         names = list(CHECKPOINT_FILES) + [n for n in OPTIONAL_FILES if (checkpoint / n).is_file()]
         for name in names:
             shutil.copyfile(checkpoint / name, staging / name)
+        if _write_item_vectors(checkpoint, staging / ITEM_VECTORS):
+            names.append(ITEM_VECTORS)
         write_text(staging / REPORT, json.dumps(report, indent=2))
         write_text(staging / CARD, json.dumps(protocol_card(report, meta), indent=2))
         files = {name: _describe(staging / name) for name in [*names, REPORT, CARD]}
@@ -108,7 +128,20 @@ def load_bundle(path: str | Path) -> Bundle:
     path = Path(path).expanduser()
     manifest = read_manifest(path)
     verify_files(path, manifest)
-    return Bundle(path, Recommender.load(path), _read_json(path / CARD), manifest)
+    vectors = load_file(path / ITEM_VECTORS)["items"] if ITEM_VECTORS in manifest["files"] else None
+    return Bundle(path, Recommender.load(path), _read_json(path / CARD), manifest, vectors)
+
+
+def _write_item_vectors(checkpoint: Path, file: Path) -> bool:
+    """The model's retrieval item vectors into `file`; False for a model without them."""
+    model, _, _ = load_model(checkpoint)
+    if not isinstance(model, InnerProductScorer):
+        return False
+    with torch.inference_mode():
+        vectors = model.retrieval_items().float().cpu().numpy()
+    with atomic_path(file) as partial:
+        save_file({"items": np.ascontiguousarray(vectors)}, str(partial))
+    return True
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
