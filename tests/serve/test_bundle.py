@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 from pretrec.cli import main
 from pretrec.errors import ConfigError, PretrecError
 from pretrec.pipeline.recommend import Recommender
 from pretrec.sampling.batches import UserBatch
 from pretrec.serve.bundle import CARD, FORMAT_VERSION, MANIFEST, export_bundle, load_bundle
+from pretrec.serve.index import ItemIndex
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +44,23 @@ def test_a_bundle_recommends_exactly_as_its_run(run: Path, bundle: Path) -> None
     assert loaded.recommender.recommend(histories=history, k=5) == \
         source.recommend(histories=history, k=5)
     assert main(["recommend", str(bundle), "--user", "u3", "-k", "3"]) == 0
+
+
+def test_the_bundles_item_vectors_and_an_exact_index_give_the_runs_top_k(bundle: Path) -> None:
+    loaded = load_bundle(bundle)
+    recommender = loaded.recommender
+    assert loaded.item_vectors is not None
+    assert loaded.item_vectors.shape[0] == len(recommender.items)
+    user = int(recommender.users.lookup(["u3"])[0])
+    seen = recommender.histories.items[recommender.histories.offsets[user]:
+                                       recommender.histories.offsets[user + 1]]
+    with torch.inference_mode():
+        query = recommender.model.retrieval_queries(UserBatch(np.array([user]),
+                                                              recommender.histories))
+    _, items = ItemIndex.build(loaded.item_vectors).search(query.numpy(), k=10,
+                                                           exclude=[seen.tolist()])
+    expected = [item for item, _ in recommender.recommend(users=["u3"], k=10)[0]]
+    assert recommender.items.raw(items[0]).tolist() == expected
 
 
 def test_the_card_says_what_the_reports_figures_mean(run: Path, bundle: Path) -> None:
