@@ -46,9 +46,14 @@ def scoring_pair(model: NextItemModel, states: torch.Tensor) -> tuple[torch.Tens
     Dot product by default. A model whose config says `score_similarity: "cosine"` scores by
     cosine / `score_temperature` (UniSRec's choice): no item scores higher merely for a larger
     vector norm, which popular training items grow and items new at test time lack."""
+    return scoring_states(model, states), scoring_items(model)
+
+
+def scoring_states(model: NextItemModel, states: torch.Tensor) -> torch.Tensor:
+    """The state side of `scoring_pair`: as they are, or unit-normalised over the temperature."""
     if model.cosine_temperature is not None:
-        return F.normalize(states, dim=-1) / model.cosine_temperature, scoring_items(model)
-    return states, scoring_items(model)
+        return F.normalize(states, dim=-1) / model.cosine_temperature
+    return states
 
 
 def length_groups(inputs: torch.Tensor, groups: int) -> Iterator[tuple[torch.Tensor, int]]:
@@ -89,10 +94,7 @@ def last_state_queries(model: NextItemModel, batch: UserBatch) -> torch.Tensor:
     (`last_state_scores` is its product with `scoring_items`)."""
     inputs = batch.sequences(model.config.max_len, model.device)  # (B, max_len)
     # most histories are far shorter than max_len: encoding length groups skips the padding
-    states = last_states(model.encode, inputs, SCORING_LENGTH_GROUPS)
-    if model.cosine_temperature is not None:
-        return F.normalize(states, dim=-1) / model.cosine_temperature
-    return states
+    return scoring_states(model, last_states(model.encode, inputs, SCORING_LENGTH_GROUPS))
 
 
 def scoring_items(model: NextItemModel) -> torch.Tensor:
