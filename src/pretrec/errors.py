@@ -27,6 +27,10 @@ class DataError(PretrecError):
         super().__init__(where + message)
 
 
+class UnknownId(DataError):
+    """A user or item id that the run, bundle or service does not know (HTTP 404)."""
+
+
 class NotApplicable(PretrecError):
     """A model that cannot be evaluated on a split (users or items it has no way to score)."""
 

@@ -19,21 +19,6 @@ from pretrec.serve.bundle import CARD, FORMAT_VERSION, MANIFEST, export_bundle, 
 from pretrec.serve.index import ItemIndex
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bundle") / "sasrec"
-    assert main(["run", "--model", "sasrec", "--dataset", "synthetic", "--quiet",
-                 "--set", "epochs=1", "--set", "hidden_size=16", "--output", str(out)]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def bundle(run: Path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("exported") / "sasrec-bundle"
-    assert main(["export", str(run), "--output", str(out)]) == 0
-    return out
-
-
 def test_a_bundle_recommends_exactly_as_its_run(run: Path, bundle: Path) -> None:
     loaded = load_bundle(bundle)
     source = Recommender.load(run)

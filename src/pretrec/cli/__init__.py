@@ -9,6 +9,7 @@
     pretrec models
     pretrec compare runs/a runs/b
     pretrec export runs/sasrec --output bundles/sasrec
+    pretrec serve bundles/sasrec --port 8000 --state state.sqlite
 """
 
 from __future__ import annotations
@@ -130,6 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--overwrite", action="store_true",
                         help="replace an earlier bundle in --output")
     export.set_defaults(handler=serving.export)
+
+    serve = sub.add_parser("serve", help="an HTTP service over a bundle (FastAPI + uvicorn)")
+    serve.add_argument("bundle", help="a bundle folder written by `pretrec export`")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--state", metavar="FILE.sqlite",
+                       help="SQLite file that keeps live events and new items across restarts "
+                            "(default: kept in memory, lost on exit)")
+    serve.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on /events and "
+                       f"/items (default: the {serving.TOKEN_VARIABLE} environment variable)")
+    serve.add_argument("--index", choices=["exact", "hnsw", "ivfpq"], default="exact",
+                       help="item index of inner-product models (default exact)")
+    serve.add_argument("--max-batch", type=int, default=64,
+                       help="most /recommend requests answered by one model call (1 = off)")
+    serve.add_argument("--batch-wait-ms", type=float, default=2.0,
+                       help="how long a request waits for others to join its model call")
+    serve.add_argument("--max-body-bytes", type=int, default=1 << 20,
+                       help="larger request bodies are refused with 413")
+    serve.add_argument("--threads", type=int, default=None, help="torch threads")
+    serve.set_defaults(handler=serving.serve)
 
     plot = sub.add_parser("plot", help="training curves and a results chart of runs, as a PNG")
     plot.add_argument("runs", nargs="+", help="run folders (a multi-seed folder: its seeds)")

@@ -21,7 +21,7 @@ import torch
 from pretrec.checkpoint import load_histories, load_model
 from pretrec.data.sequences import UserHistories
 from pretrec.data.vocab import Vocab
-from pretrec.errors import ConfigError, DataError
+from pretrec.errors import ConfigError, UnknownId
 from pretrec.models.base import Recommender as Model
 from pretrec.sampling.batches import UserBatch
 
@@ -61,7 +61,7 @@ class Recommender:
             index = self.users.lookup(np.asarray(users, dtype=object).astype(str))
             unknown = [u for u, i in zip(users, index, strict=True) if i < 0]
             if unknown:
-                raise DataError(f"unknown user(s) {unknown[:5]}: the run knows {len(self.users)} "
+                raise UnknownId(f"unknown user(s) {unknown[:5]}: the run knows {len(self.users)} "
                                 f"users; give --history ITEM ... for a new one")
             return self._top(UserBatch(index, self.histories), k, exclude_seen)
         if self.model.scores_user_ids:
@@ -75,7 +75,7 @@ class Recommender:
         for history, row in zip(histories, rows, strict=True):
             unknown = [item for item, i in zip(history, row, strict=True) if i < 0]
             if unknown:
-                raise DataError(f"unknown item(s) {unknown[:5]}: not in the run's catalogue of "
+                raise UnknownId(f"unknown item(s) {unknown[:5]}: not in the run's catalogue of "
                                 f"{len(self.items)} items")
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)])
